@@ -1,0 +1,310 @@
+"""The ``transflow`` command: option parsing and rendering over the library.
+
+Each command calls one library function and renders its result with rich.
+Engines are imported only by commands that translate, so ``--help``,
+``status`` and ``segment`` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from transflow import __version__
+from transflow.errors import TransflowError
+
+app = typer.Typer(
+    name="transflow",
+    help="Translate news articles offline into a gettext review queue.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(
+    help="List and install Argos Translate model packages.", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+console = Console()
+error_console = Console(stderr=True)
+
+LocalesOption = Annotated[
+    Path,
+    typer.Option("--locales", help="The review queue directory (locales/<lang>/<article>.po)."),
+]
+SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def reports_errors(command: Command) -> Command:
+    """Turn user errors into one red line on stderr and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _one_line_warnings():
+            try:
+                return command(*args, **kwargs)
+            except TransflowError as error:
+                error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+                raise typer.Exit(1) from None
+            except KeyboardInterrupt:
+                error_console.print("[bold red]interrupted[/]")
+                raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    def show(message: Warning | str, *_: Any, **__: Any) -> None:
+        error_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = show  # type: ignore[assignment]
+        yield
+
+
+def _languages(value: str) -> list[str]:
+    languages = [code.strip() for code in value.split(",") if code.strip()]
+    if not languages:
+        raise typer.BadParameter("name at least one language, e.g. --to pt or --to pt,de")
+    return languages
+
+
+def _version_callback(show: bool) -> None:
+    if show:
+        console.print(f"transflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Translate news articles offline into a gettext review queue."""
+
+
+@app.command()
+@reports_errors
+def translate(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .md).")],
+    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    source: SourceOption = "en",
+    engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
+    locales: LocalesOption = Path("locales"),
+) -> None:
+    """Machine-translate articles into the review queue.
+
+    Sentences already in the queue are not translated again, and approved
+    entries are never changed.
+
+    Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
+    """
+    from rich.progress import Progress
+
+    from transflow.engines import select_engine
+    from transflow.pipeline import translate_article
+
+    targets = _languages(to)
+    updates = []
+    with Progress(
+        console=error_console, transient=True, disable=not error_console.is_terminal
+    ) as progress:
+        task = progress.add_task("translating", total=len(articles) * len(targets))
+        for target in targets:
+            selected = select_engine(engine, source, target)
+            for article in articles:
+                progress.update(task, description=f"{article.name} → {target}")
+                updates.append(
+                    translate_article(
+                        article, target=target, source=source, engine=selected, locales_dir=locales
+                    )
+                )
+                progress.advance(task)
+
+    table = Table(title="Translation queue updated")
+    for column in ("article", "lang", "sentences", "new", "reused", "approved", "time", "engine"):
+        table.add_column(column, justify="right" if column not in ("article", "engine") else "left")
+    for update in updates:
+        table.add_row(
+            update.article.name,
+            update.language,
+            str(update.sentences),
+            str(update.translated),
+            str(update.reused),
+            str(update.approved),
+            f"{update.seconds:.2f}s",
+            f"{update.engine} ({update.model})",
+        )
+    console.print(table)
+    for update in updates:
+        console.print(f"wrote {update.po_file}", highlight=False)
+        if update.markup_lost:
+            error_console.print(
+                f"[yellow]warning:[/] {update.po_file}: inline markup could not be placed in "
+                f"{update.markup_lost} translation(s); see their transflow-markup-lost comments",
+                highlight=False,
+            )
+
+
+@app.command()
+@reports_errors
+def status(
+    to: Annotated[str | None, typer.Option("--to", help="Only this language.")] = None,
+    locales: LocalesOption = Path("locales"),
+) -> None:
+    """Show the review queue: entries per file and how many await review.
+
+    Example: [bold]transflow status --to pt[/]
+    """
+    from transflow.po_store import queue_files
+
+    table = Table(title=f"Review queue in {locales}")
+    for column in ("file", "total", "awaiting review", "approved", "untranslated", "obsolete"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    files = queue_files(locales, to)
+    for review_file in files:
+        stats = review_file.stats()
+        table.add_row(
+            str(review_file.path),
+            str(stats.total),
+            str(stats.awaiting_review),
+            str(stats.approved),
+            str(stats.untranslated),
+            str(stats.obsolete),
+        )
+    if not files:
+        console.print(f"no PO files in {locales}" + (f" for {to}" if to else ""), highlight=False)
+        return
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def segment(
+    article: Annotated[Path, typer.Argument(help="Article file (.txt or .md).")],
+    source: SourceOption = "en",
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show how an article is cut into sentences, one per line.
+
+    Example: [bold]transflow segment examples/articles/story.txt --format json[/]
+    """
+    from transflow.articles import read_article
+    from transflow.segmentation import segment as split
+
+    if output_format not in ("text", "json"):
+        raise TransflowError(f"unknown format {output_format!r} (choose text or json)")
+    parsed = read_article(article)
+    rows = [
+        {
+            "block": index,
+            "kind": str(block.kind),
+            "line": block.line + block.text.count("\n", 0, sentence.start),
+            "start": sentence.start,
+            "end": sentence.end,
+            "text": sentence.text,
+        }
+        for index, block in enumerate(parsed.blocks)
+        if block.translatable
+        for sentence in split(block.text, source)
+    ]
+    if output_format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("".join(" ".join(row["text"].split()) + "\n" for row in rows))
+
+
+@app.command()
+@reports_errors
+def export(
+    article: Annotated[Path, typer.Argument(help="The article whose translation to export.")],
+    to: Annotated[str, typer.Option("--to", help="Target language.")],
+    approved_only: Annotated[
+        bool, typer.Option("--approved-only", help="Use only approved translations.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here, not stdout.")
+    ] = None,
+    locales: LocalesOption = Path("locales"),
+) -> None:
+    """Write the translated article in its original structure.
+
+    Example: [bold]transflow export examples/articles/story.txt --to pt -o story.pt.txt[/]
+    """
+    from transflow.export import export_article
+    from transflow.fileio import write_text_atomically
+
+    result = export_article(article, language=to, locales_dir=locales, approved_only=approved_only)
+    if output is None:
+        sys.stdout.write(result.text)
+    else:
+        write_text_atomically(output, result.text)
+    if result.untranslated:
+        which = "unapproved or untranslated" if approved_only else "untranslated"
+        error_console.print(
+            f"[yellow]warning:[/] {result.untranslated} of {result.sentences} sentences are "
+            f"{which} and left in the source language",
+            highlight=False,
+        )
+
+
+@models_app.command("list")
+@reports_errors
+def models_list() -> None:
+    """List installed translation models (Argos packages and the bundled Bergamot ones).
+
+    Example: [bold]ARGOS_PACKAGES_DIR=~/argos transflow models list[/]
+    """
+    from transflow.engines import create_engine
+    from transflow.models import installed_models, packages_dir
+
+    table = Table(title="Installed translation models")
+    for column in ("pair", "engine", "model", "location"):
+        table.add_column(column)
+    for model in installed_models():
+        table.add_row(
+            f"{model.from_code}→{model.to_code}", "argos", model.model_id, str(model.path)
+        )
+    bergamot = create_engine("bergamot")
+    for source, target in sorted(bergamot.language_pairs()):
+        table.add_row(
+            f"{source}→{target}", "bergamot", bergamot.model_id(source, target), "bundled"
+        )
+    console.print(table)
+    console.print(f"Argos packages directory: {packages_dir()}", highlight=False)
+
+
+@models_app.command("install")
+@reports_errors
+def models_install(
+    package: Annotated[Path, typer.Argument(help="An .argosmodel package file.")],
+) -> None:
+    """Install an Argos Translate package file (works offline).
+
+    Example: [bold]transflow models install translate-en_de-1_0.argosmodel[/]
+    """
+    from transflow.models import install_model
+
+    model = install_model(package)
+    console.print(
+        f"installed {model.from_code}→{model.to_code} ({model.model_id}) in {model.path}",
+        highlight=False,
+    )

@@ -1,0 +1,302 @@
+"""Article in, review queue out: segment, translate what is new, merge into the PO file.
+
+The merge follows gettext's own conventions (``msgmerge --previous``) so that
+every PO tool understands the result: a sentence that is still in the article
+keeps its entry untouched (approved or not, it is never sent to the engine
+again); a changed sentence becomes a new fuzzy entry that remembers the
+previous source (``#| msgid``); a sentence that left the article becomes
+obsolete (``#~``), never deleted, so a translator's work is always recoverable.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from transflow.articles import Article, ArticleFormat, read_article
+from transflow.engines import Engine, select_engine
+from transflow.errors import TransflowError
+from transflow.markup import restore_inline, strip_inline
+from transflow.po_store import (
+    EntryState,
+    MachineTranslation,
+    ReviewFile,
+    entry_state,
+    locked,
+    po_path,
+    record_machine_translation,
+)
+from transflow.segmentation import segment
+
+# A changed sentence is linked to the removed sentence it most resembles, as
+# msgmerge does for fuzzy matches, when they are at least this similar.
+PREVIOUS_SOURCE_MIN_SIMILARITY = 0.5
+PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
+MARKUP_WARNING_TAG = "transflow-markup-lost:"
+# Optimistic concurrency: translate outside the lock, then merge under it; if
+# another run changed the file meanwhile so that more sentences are missing,
+# translate those and try again.
+MAX_MERGE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SourceSentence:
+    """A sentence of the article, exactly as it appears there (the PO msgid)."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class QueueUpdate:
+    """What one run did to one PO file; the numbers count distinct sentences."""
+
+    article: Path
+    language: str
+    po_file: Path
+    sentences: int
+    translated: int
+    reused: int
+    approved: int
+    obsoleted: int
+    seconds: float
+    engine: str
+    model: str
+    markup_lost: int = 0
+
+
+@dataclass
+class _Merge:
+    translated: int = 0
+    reused: int = 0
+    approved: int = 0
+    obsoleted: int = 0
+    markup_lost: int = 0
+    ordered: list[polib.POEntry] = field(default_factory=list)
+
+
+def article_sentences(article: Article, source_language: str) -> list[SourceSentence]:
+    """Every sentence of every translatable block, in article order, with its line."""
+    sentences = []
+    for block in article.blocks:
+        if not block.translatable:
+            continue
+        for sentence in segment(block.text, source_language):
+            line = block.line + block.text.count("\n", 0, sentence.start)
+            sentences.append(SourceSentence(sentence.text, line))
+    return sentences
+
+
+def article_reference(path: Path) -> str:
+    """The article's path as recorded in PO references: relative to the workspace if inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def translate_article(
+    article_path: Path,
+    *,
+    target: str,
+    source: str = "en",
+    engine: Engine | None = None,
+    engine_name: str = "auto",
+    locales_dir: Path = Path("locales"),
+) -> QueueUpdate:
+    """Bring ``locales/<target>/<article>.po`` up to date with the article."""
+    started = time.perf_counter()
+    article = read_article(article_path)
+    sentences = article_sentences(article, source)
+    if not sentences:
+        raise TransflowError(f"{article_path}: no sentences to translate")
+    engine = engine or select_engine(engine_name, source, target)
+    model = engine.model_id(source, target)
+    path = po_path(locales_dir, target, article_path)
+    reference = article_reference(article_path)
+    distinct = list(dict.fromkeys(sentence.text for sentence in sentences))
+    translations: dict[str, MachineTranslation] = {}
+
+    for _attempt in range(MAX_MERGE_ATTEMPTS):
+        missing = _missing_translations(ReviewFile.load(path), distinct, translations)
+        translations |= translate_sentences(
+            engine,
+            missing,
+            source=source,
+            target=target,
+            markdown=article.format == ArticleFormat.MARKDOWN,
+        )
+        with locked(path):
+            review_file = ReviewFile.load(path)
+            _check_same_article(review_file, reference)
+            if _missing_translations(review_file, distinct, translations):
+                continue
+            merge = _merge(review_file, sentences, translations, reference)
+            review_file.update_header(
+                language=target,
+                source_language=source,
+                project=article_path.stem,
+                source_file=reference,
+            )
+            review_file.save()
+            break
+    else:
+        raise TransflowError(f"{path}: changed by other runs too often; try again")
+
+    return QueueUpdate(
+        article=article_path,
+        language=target,
+        po_file=path,
+        sentences=len(distinct),
+        translated=merge.translated,
+        reused=merge.reused,
+        approved=merge.approved,
+        obsoleted=merge.obsoleted,
+        seconds=time.perf_counter() - started,
+        engine=engine.name,
+        model=model,
+        markup_lost=merge.markup_lost,
+    )
+
+
+def translate_sentences(
+    engine: Engine,
+    sentences: Sequence[str],
+    *,
+    source: str,
+    target: str,
+    markdown: bool = False,
+) -> dict[str, MachineTranslation]:
+    """Machine-translate ``sentences`` in one engine call; keys are the sentences as given.
+
+    The engine sees plain text: inline Markdown is stripped before and put
+    back after, and line breaks inside a sentence become spaces.
+    """
+    if not sentences:
+        return {}
+    prepared = [_prepare(sentence, markdown) for sentence in sentences]
+    engine_texts = list(dict.fromkeys(text for text, _ in prepared))
+    results = dict(
+        zip(engine_texts, engine.translate_batch(engine_texts, source, target), strict=True)
+    )
+    model = engine.model_id(source, target)
+    translations = {}
+    for sentence, (text, markup) in zip(sentences, prepared, strict=True):
+        best = results[text].best
+        output, lost = best.text, []
+        if markup is not None:
+            restored = restore_inline(best.text, markup)
+            output, lost = restored.text, restored.lost
+        translations[sentence] = MachineTranslation(
+            output, engine.name, model, best.score, tuple(lost)
+        )
+    return translations
+
+
+def _prepare(sentence: str, markdown: bool) -> tuple[str, object | None]:
+    if not markdown:
+        return " ".join(sentence.split()), None
+    plain, markup = strip_inline(sentence)
+    return " ".join(plain.split()), markup
+
+
+def _missing_translations(
+    review_file: ReviewFile, distinct: list[str], translations: dict[str, MachineTranslation]
+) -> list[str]:
+    """Sentences that have neither a usable entry in the file nor a fresh translation."""
+    usable = {entry.msgid for entry in review_file.catalog if entry.msgstr}
+    return [text for text in distinct if text not in usable and text not in translations]
+
+
+def _check_same_article(review_file: ReviewFile, reference: str) -> None:
+    recorded = review_file.catalog.metadata.get("X-Source-File")
+    if recorded and recorded != reference and Path(recorded).exists():
+        raise TransflowError(
+            f"{review_file.path}: already holds the queue of {recorded}; "
+            f"rename {reference} or use another --locales directory"
+        )
+
+
+def _merge(
+    review_file: ReviewFile,
+    sentences: list[SourceSentence],
+    translations: dict[str, MachineTranslation],
+    reference: str,
+) -> _Merge:
+    merge = _Merge()
+    active = {entry.msgid: entry for entry in review_file.active_entries()}
+    obsolete = {entry.msgid: entry for entry in review_file.obsolete_entries()}
+    occurrences: dict[str, list[tuple[str, str]]] = {}
+    for sentence in sentences:
+        occurrences.setdefault(sentence.text, []).append((reference, str(sentence.line)))
+
+    removed = [entry for msgid, entry in active.items() if msgid not in occurrences]
+    new_texts = [text for text in occurrences if text not in active]
+    previous = _match_previous_sources(new_texts, removed)
+
+    for text, places in occurrences.items():
+        entry = active.get(text) or obsolete.pop(text, None)
+        if entry is not None and entry.msgstr:
+            merge.reused += 1
+        else:
+            entry = entry or polib.POEntry(msgid=text)
+            _fill_new_entry(entry, translations[text], previous.get(text), merge)
+        entry.obsolete = False
+        entry.occurrences = places
+        if entry_state(entry) is EntryState.APPROVED:
+            merge.approved += 1
+        merge.ordered.append(entry)
+
+    for entry in removed:
+        entry.obsolete = True
+        entry.occurrences = []
+        merge.obsoleted += 1
+    kept_obsolete = [entry for entry in review_file.obsolete_entries() if entry.msgid in obsolete]
+    review_file.catalog[:] = [*merge.ordered, *kept_obsolete, *removed]
+    return merge
+
+
+def _fill_new_entry(
+    entry: polib.POEntry,
+    machine: MachineTranslation,
+    previous: polib.POEntry | None,
+    merge: _Merge,
+) -> None:
+    record_machine_translation(entry, machine)
+    merge.translated += 1
+    if machine.markup_lost:
+        merge.markup_lost += 1
+        entry.comment += "\n" + "\n".join(
+            f"{MARKUP_WARNING_TAG} {lost}" for lost in machine.markup_lost
+        )
+    if previous is not None:
+        entry.previous_msgid = previous.msgid
+        if previous.msgstr and entry_state(previous) is EntryState.APPROVED:
+            entry.comment += f"\n{PREVIOUS_TRANSLATION_TAG} {previous.msgstr}"
+
+
+def _match_previous_sources(
+    new_texts: list[str], removed: list[polib.POEntry]
+) -> dict[str, polib.POEntry]:
+    """Pair each new sentence with the most similar removed one (each used once)."""
+    matches: dict[str, polib.POEntry] = {}
+    available = list(removed)
+    for text in new_texts:
+        best, best_ratio = None, PREVIOUS_SOURCE_MIN_SIMILARITY
+        for candidate in available:
+            matcher = difflib.SequenceMatcher(None, text, candidate.msgid, autojunk=False)
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = candidate, ratio
+        if best is not None:
+            matches[text] = best
+            available.remove(best)
+    return matches

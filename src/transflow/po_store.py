@@ -1,0 +1,289 @@
+"""The review queue on disk: one gettext PO file per article and language.
+
+This is the only module that knows the queue is stored as PO (through
+polib). It adds three things polib does not give us:
+
+* strict reading — polib silently accepts a truncated file (an unterminated
+  string, a msgid without msgstr), which would then be saved back with a
+  translator's work cut off; we check the syntax first and report the line;
+* atomic, locked writing — a temp file in the same directory renamed over the
+  original, under a file lock, so a crash or a concurrent run never leaves a
+  half-written file or loses another writer's entries;
+* transflow's per-entry metadata — the original machine translation and the
+  engine that produced it, kept in extracted comments (``#.``) that PO
+  editors preserve and translators do not edit, so the review can always diff
+  a translator's edit against what the engine said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import polib
+from filelock import FileLock, Timeout
+
+from transflow import __version__
+from transflow.errors import InputError, TransflowError
+from transflow.fileio import write_text_atomically
+
+MACHINE_TRANSLATION_TAG = "transflow-mt:"
+ENGINE_TAG = "transflow-engine:"
+LOCK_TIMEOUT_SECONDS = 120
+
+
+class EntryState(StrEnum):
+    UNTRANSLATED = "untranslated"
+    MACHINE = "machine"  # fuzzy: produced by the engine, awaiting review
+    APPROVED = "approved"
+    OBSOLETE = "obsolete"
+
+
+@dataclass(frozen=True)
+class MachineTranslation:
+    """What the engine produced for an entry, kept after any human edit."""
+
+    text: str
+    engine: str
+    model: str
+    score: float | None
+    # Inline markup that could not be put back into the text (Markdown only).
+    markup_lost: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    total: int
+    awaiting_review: int
+    approved: int
+    untranslated: int
+    obsolete: int
+
+
+def po_path(locales_dir: Path, language: str, article: Path) -> Path:
+    """Where the queue file of ``article`` in ``language`` lives."""
+    return locales_dir / language / f"{article.stem}.po"
+
+
+def entry_state(entry: polib.POEntry) -> EntryState:
+    if entry.obsolete:
+        return EntryState.OBSOLETE
+    if not entry.msgstr:
+        return EntryState.UNTRANSLATED
+    if entry.fuzzy:
+        return EntryState.MACHINE
+    return EntryState.APPROVED
+
+
+def machine_translation(entry: polib.POEntry) -> MachineTranslation | None:
+    """The engine output recorded on ``entry``, or None for entries made by hand."""
+    text = engine = model = None
+    score: float | None = None
+    for line in entry.comment.splitlines():
+        if line.startswith(MACHINE_TRANSLATION_TAG):
+            text = _decode_comment_text(line.removeprefix(MACHINE_TRANSLATION_TAG))
+        elif line.startswith(ENGINE_TAG):
+            fields = dict(
+                part.split("=", 1) for part in line.removeprefix(ENGINE_TAG).split() if "=" in part
+            )
+            engine, model = fields.get("engine"), fields.get("model")
+            score = float(fields["score"]) if "score" in fields else None
+    if text is None:
+        return None
+    return MachineTranslation(text, engine or "unknown", model or "unknown", score)
+
+
+def record_machine_translation(entry: polib.POEntry, machine: MachineTranslation) -> None:
+    """Set ``entry`` to the engine's output, awaiting review, replacing older engine metadata."""
+    kept = [
+        line
+        for line in entry.comment.splitlines()
+        if not line.startswith((MACHINE_TRANSLATION_TAG, ENGINE_TAG))
+    ]
+    engine_line = f"{ENGINE_TAG} engine={machine.engine} model={machine.model}"
+    if machine.score is not None:
+        engine_line += f" score={machine.score:.4f}"
+    # JSON keeps newlines and quotes of the translation on one comment line.
+    text_line = f"{MACHINE_TRANSLATION_TAG} {json.dumps(machine.text, ensure_ascii=False)}"
+    entry.comment = "\n".join([engine_line, text_line, *kept])
+    entry.msgstr = machine.text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+
+
+def _decode_comment_text(raw: str) -> str | None:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+class ReviewFile:
+    """One PO file of the queue, read strictly and written atomically."""
+
+    def __init__(self, path: Path, catalog: polib.POFile) -> None:
+        self.path = path
+        self.catalog = catalog
+
+    @classmethod
+    def load(cls, path: Path) -> ReviewFile:
+        """Read ``path``; a missing file is an empty queue, a malformed one an InputError."""
+        if not path.exists():
+            catalog = polib.POFile(wrapwidth=78)
+            return cls(path, catalog)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(path, "PO file is not valid UTF-8") from error
+        except OSError as error:
+            raise InputError(path, f"cannot read PO file ({error.strerror})") from error
+        check_po_syntax(text, path)
+        try:
+            catalog = polib.pofile(text, wrapwidth=78)
+        except (OSError, ValueError) as error:
+            line = _line_from_polib_message(str(error))
+            raise InputError(path, f"malformed PO file ({error})", line) from error
+        _check_unique_msgids(catalog, path)
+        return cls(path, catalog)
+
+    def active_entries(self) -> list[polib.POEntry]:
+        return [entry for entry in self.catalog if not entry.obsolete]
+
+    def obsolete_entries(self) -> list[polib.POEntry]:
+        return [entry for entry in self.catalog if entry.obsolete]
+
+    def stats(self) -> QueueStats:
+        states = [entry_state(entry) for entry in self.catalog]
+        return QueueStats(
+            total=sum(state is not EntryState.OBSOLETE for state in states),
+            awaiting_review=states.count(EntryState.MACHINE),
+            approved=states.count(EntryState.APPROVED),
+            untranslated=states.count(EntryState.UNTRANSLATED),
+            obsolete=states.count(EntryState.OBSOLETE),
+        )
+
+    def update_header(
+        self, *, language: str, source_language: str, project: str, source_file: str
+    ) -> None:
+        now = _po_date(datetime.now(UTC))
+        metadata = self.catalog.metadata
+        metadata.setdefault("Project-Id-Version", project)
+        metadata.setdefault("POT-Creation-Date", now)
+        metadata["PO-Revision-Date"] = now
+        metadata.setdefault("Last-Translator", "")
+        metadata.setdefault("Language-Team", "")
+        metadata["Language"] = language
+        metadata["MIME-Version"] = "1.0"
+        metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        metadata["Content-Transfer-Encoding"] = "8bit"
+        metadata["X-Generator"] = f"transflow {__version__}"
+        metadata["X-Source-Language"] = source_language
+        metadata["X-Source-File"] = source_file
+
+    def save(self) -> None:
+        """Write atomically: readers see the old file or the new one, never a mix."""
+        write_text_atomically(self.path, str(self.catalog) + "\n")
+
+
+def queue_files(locales_dir: Path, language: str | None = None) -> list[ReviewFile]:
+    """Every PO file of the queue (optionally of one language), loaded strictly."""
+    pattern = f"{language}/*.po" if language else "*/*.po"
+    return [ReviewFile.load(path) for path in sorted(locales_dir.glob(pattern))]
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the queue file's lock, so read-modify-write cycles never interleave."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{path}.lock")
+    try:
+        with lock.acquire(timeout=timeout):
+            yield
+    except Timeout:
+        raise TransflowError(
+            f"{path}: still locked by another transflow process after {timeout:.0f} s"
+        ) from None
+
+
+def _po_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+# --- strict syntax check -------------------------------------------------------
+
+_KEYWORD_LINE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*)$')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+
+
+def check_po_syntax(text: str, path: Path) -> None:
+    """Reject what polib would silently misread, naming the first bad line.
+
+    Catches unterminated strings, stray text, and an entry cut off before its
+    msgstr — the shapes a truncated or hand-damaged file takes.
+    """
+    pending_msgid_line: int | None = None
+    last_keyword: str | None = None
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        line = raw_line.strip()
+        if line.startswith("#"):
+            # Only obsolete entries (#~) carry syntax; other comments are free text.
+            if not line.startswith("#~"):
+                continue
+            line = line[2:].strip()
+            if not line or line.startswith("|"):
+                continue
+        if not line:
+            continue
+        keyword_match = _KEYWORD_LINE.match(line)
+        if keyword_match:
+            keyword, string = keyword_match.groups()
+            if not _STRING.match(string):
+                raise InputError(
+                    path, f"malformed PO file (unterminated string after {keyword})", number
+                )
+            if keyword == "msgid":
+                if pending_msgid_line is not None:
+                    raise InputError(
+                        path, "malformed PO file (msgid without msgstr)", pending_msgid_line
+                    )
+                pending_msgid_line = number
+            elif keyword.startswith("msgstr"):
+                if pending_msgid_line is None and last_keyword is None:
+                    raise InputError(path, "malformed PO file (msgstr without msgid)", number)
+                pending_msgid_line = None
+            last_keyword = keyword
+        elif line.startswith('"'):
+            if last_keyword is None or not _STRING.match(line):
+                raise InputError(path, "malformed PO file (unterminated or stray string)", number)
+        else:
+            raise InputError(path, f"malformed PO file (unexpected text {line[:30]!r})", number)
+    if pending_msgid_line is not None:
+        raise InputError(
+            path, "malformed PO file (entry cut off before its msgstr)", pending_msgid_line
+        )
+
+
+def _check_unique_msgids(catalog: polib.POFile, path: Path) -> None:
+    seen: set[tuple[str | None, str]] = set()
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            line = entry.linenum if getattr(entry, "linenum", None) else None
+            raise InputError(
+                path, f"malformed PO file (duplicate msgid {entry.msgid[:40]!r})", line
+            )
+        seen.add(key)
+
+
+def _line_from_polib_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
