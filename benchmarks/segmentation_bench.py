@@ -19,7 +19,7 @@ Every system is scored the same way:
   without trailing whitespace) and systems that return offsets are scored identically.
   Precision, recall and F1 are micro-averaged over all boundaries of the cases considered.
 * **chars/s**: characters of ``text`` divided by the time spent inside the segmentation call
-  only (``time.perf_counter`` around the loop of calls; set-up such as building a pysbd
+  only (``time.perf_counter`` around each call; set-up such as building a pysbd
   ``Segmenter`` is excluded). Each system repeats whole passes until ``--min-time`` seconds
   and at least ``--min-passes`` passes have run, and the median pass is reported.
 """
@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -111,40 +112,32 @@ def boundaries(text: str, sentences: Iterable[str]) -> set[int]:
     return result
 
 
-def transflow_segmenter() -> Segmenter:
+def transflow_segmenter(_languages: set[str]) -> Segmenter:
     sys.path.insert(0, str(REPO_ROOT / "src"))
     from transflow.segmentation import split_sentences
 
     return split_sentences
 
 
-def sentencex_segmenter() -> Segmenter:
+def sentencex_segmenter(_languages: set[str]) -> Segmenter:
     import sentencex
 
     return lambda text, lang: list(sentencex.segment(lang, text))
 
 
-def pysbd_segmenter() -> Segmenter:
+def pysbd_segmenter(languages: set[str]) -> Segmenter:
     import pysbd
 
-    cache: dict[str, pysbd.Segmenter] = {}
-
-    def prepare(lang: str) -> pysbd.Segmenter:
-        if lang not in cache:
-            cache[lang] = pysbd.Segmenter(language=lang, clean=False)
-        return cache[lang]
-
-    def segment(text: str, lang: str) -> list[str]:
-        return cache[lang].segment(text) if lang in cache else prepare(lang).segment(text)
-
-    segment.prepare = prepare  # type: ignore[attr-defined]
-    return segment
+    # Built before timing starts: constructing a Segmenter compiles its rules.
+    segmenters = {lang: pysbd.Segmenter(language=lang, clean=False) for lang in languages}
+    return lambda text, lang: segmenters[lang].segment(text)
 
 
-FACTORIES: dict[str, Callable[[], Segmenter]] = {
-    "transflow": transflow_segmenter,
-    "sentencex": sentencex_segmenter,
-    "pysbd": pysbd_segmenter,
+# name -> (distribution whose version is reported, factory given the languages to prepare)
+SYSTEMS: dict[str, tuple[str, Callable[[set[str]], Segmenter]]] = {
+    "transflow": ("transflow", transflow_segmenter),
+    "sentencex": ("sentencex", sentencex_segmenter),
+    "pysbd": ("pysbd", pysbd_segmenter),
 }
 
 
@@ -164,10 +157,6 @@ def evaluate(
     segment: Segmenter, cases: list[Case], min_time: float, min_passes: int
 ) -> tuple[dict[str, Score], list[tuple[Case, list[str]]]]:
     """Score one system per language and overall; also return its wrong cases."""
-    prepare = getattr(segment, "prepare", None)
-    if prepare is not None:
-        for lang in sorted({c.lang for c in cases}):
-            prepare(lang)
     groups = sorted({c.lang for c in cases})
     pass_times: dict[str, list[float]] = {g: [] for g in groups}
     outputs: dict[str, list[list[str]]] = {}
@@ -229,16 +218,17 @@ def print_table(results: dict[str, dict[str, Score]]) -> None:
 
 
 def print_errors(errors: list[tuple[Case, list[str]]]) -> None:
+    """Show each wrong case's gold and predicted sentences (normalised) on stderr."""
     for case, predicted in errors:
-        print(f"--- {case.id} ({case.lang})", file=sys.stderr)
-        print(f"  gold: {json.dumps(normalise(case.sentences), ensure_ascii=False)}", file=sys.stderr)
-        print(f"  got:  {json.dumps(normalise(predicted), ensure_ascii=False)}", file=sys.stderr)
+        gold = json.dumps(normalise(case.sentences), ensure_ascii=False)
+        got = json.dumps(normalise(predicted), ensure_ascii=False)
+        print(f"--- {case.id} ({case.lang})\n  gold: {gold}\n  got:  {got}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD)
-    parser.add_argument("--systems", default=",".join(FACTORIES), help="comma-separated")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
     parser.add_argument("--lang", help="only cases of this language")
     parser.add_argument("--min-time", type=float, default=2.0, help="seconds per system")
     parser.add_argument("--min-passes", type=int, default=3)
@@ -248,19 +238,23 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_cases(args.gold)
     if args.lang:
         cases = [c for c in cases if c.lang == args.lang]
+    languages = {c.lang for c in cases}
     results: dict[str, dict[str, Score]] = {}
+    versions: list[str] = []
     for name in args.systems.split(","):
+        distribution, factory = SYSTEMS[name]
         try:
-            segment = FACTORIES[name]()
+            segment = factory(languages)
         except ImportError:
             print(f"{name}: not installed, skipped", file=sys.stderr)
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            results[name], errors = evaluate(segment, cases, args.min_time, args.min_passes)
+        versions.append(f"{name} {metadata.version(distribution)}")
+        results[name], errors = evaluate(segment, cases, args.min_time, args.min_passes)
         if name == args.errors:
             print_errors(errors)
-    print(f"{len(cases)} cases, {sum(len(c.text) for c in cases)} characters, {args.gold.name}")
+    characters = sum(len(c.text) for c in cases)
+    print(f"{args.gold.name}: {len(cases)} cases, {characters} characters")
+    print(f"Python {platform.python_version()}; {', '.join(versions)}\n")
     print_table(results)
     return 0
 
