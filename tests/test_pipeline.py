@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+import pytest
+
+from transflow.engines.argos import ArgosEngine
+from transflow.engines.base import Translation
+from transflow.errors import InputError, TransflowError
+from transflow.pipeline import article_sentences, translate_article
+from transflow.articles import read_article
+from transflow.po_store import EntryState, ReviewFile, entry_state, locked, machine_translation
+
+ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
+PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
+
+
+class CountingEngine(ArgosEngine):
+    """The real Argos engine, counting what it is asked to translate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def translate_batch(
+        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
+    ) -> list[Translation]:
+        self.calls.append(list(sentences))
+        return super().translate_batch(sentences, source, target, num_hypotheses)
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def approve(path: Path, msgid: str, msgstr: str) -> None:
+    with locked(path):
+        review_file = ReviewFile.load(path)
+        entry = next(e for e in review_file.active_entries() if e.msgid == msgid)
+        entry.msgstr = msgstr
+        entry.flags.remove("fuzzy")
+        review_file.save()
+
+
+def test_first_run_queues_every_sentence(workspace: Path, argos_packages: Path) -> None:
+    engine = CountingEngine()
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    sentences = article_sentences(read_article(ARTICLE), "en")
+    distinct = list(dict.fromkeys(s.text for s in sentences))
+
+    entries = ReviewFile.load(PO).active_entries()
+    assert [entry.msgid for entry in entries] == distinct
+    assert all(entry.msgstr == normalised(entry.msgid).upper() for entry in entries)
+    assert all(entry_state(entry) is EntryState.MACHINE for entry in entries)
+    assert all(machine_translation(entry).engine == "argos" for entry in entries)
+    assert entries[0].occurrences[0][0] == ARTICLE.as_posix()
+    assert (update.sentences, update.translated, update.reused) == (len(distinct), len(distinct), 0)
+    assert len(engine.calls) == 1  # one batch for the whole article
+    metadata = ReviewFile.load(PO).catalog.metadata
+    assert metadata["Language"] == "pt"
+    assert metadata["X-Generator"].startswith("transflow ")
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(PO)], check=True)
+
+
+def test_repeated_sentence_is_one_entry_with_several_references(
+    workspace: Path, argos_packages: Path
+) -> None:
+    article = workspace / "articles" / "repeat.txt"
+    article.write_text("Stay calm.\n\nThe storm came.\n\nStay calm.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    entries = ReviewFile.load(Path("locales/pt/repeat.po")).active_entries()
+    assert [e.msgid for e in entries] == ["Stay calm.", "The storm came."]
+    assert [line for _, line in entries[0].occurrences] == ["1", "5"]
+
+
+def test_rerun_sends_nothing_and_changes_nothing(workspace: Path, argos_packages: Path) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    before = [(e.msgid, e.msgstr, e.comment, e.flags) for e in ReviewFile.load(PO).catalog]
+    engine = CountingEngine()
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    assert engine.calls == []
+    assert update.translated == 0
+    assert [(e.msgid, e.msgstr, e.comment, e.flags) for e in ReviewFile.load(PO).catalog] == before
+
+
+def test_approved_entry_survives_an_edit_of_its_neighbour(workspace: Path, argos_packages: Path) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    entries = ReviewFile.load(PO).active_entries()
+    approved, neighbour = entries[5], entries[6]
+    approve(PO, approved.msgid, "Tradução revista à mão.")
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    edited_neighbour = neighbour.msgid.replace("the", "THE EDITED", 1)
+    assert edited_neighbour != neighbour.msgid
+    ARTICLE.write_text(text.replace(neighbour.msgid, edited_neighbour), encoding="utf-8")
+
+    engine = CountingEngine()
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    review_file = ReviewFile.load(PO)
+    by_msgid = {e.msgid: e for e in review_file.active_entries()}
+    kept = by_msgid[approved.msgid]
+    assert kept.msgstr == "Tradução revista à mão."
+    assert entry_state(kept) is EntryState.APPROVED
+    assert machine_translation(kept).text == normalised(approved.msgid).upper()
+    assert engine.calls == [[normalised(edited_neighbour)]]
+    assert update.translated == 1
+    new = by_msgid[edited_neighbour]
+    assert new.fuzzy
+    assert new.previous_msgid == neighbour.msgid
+    assert [e.msgid for e in review_file.obsolete_entries()] == [neighbour.msgid]
+
+
+def test_removed_sentence_becomes_obsolete_and_comes_back(workspace: Path, argos_packages: Path) -> None:
+    article = workspace / "articles" / "short.txt"
+    article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
+    po = Path("locales/pt/short.po")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    approve(po, "Second one is gone soon.", "Aprovada.")
+
+    article.write_text("First sentence here.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    obsolete = ReviewFile.load(po).obsolete_entries()
+    assert [(e.msgid, e.msgstr) for e in obsolete] == [("Second one is gone soon.", "Aprovada.")]
+    assert "#~ msgid" in po.read_text(encoding="utf-8")
+
+    article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
+    engine = CountingEngine()
+    translate_article(article, target="pt", engine=engine)
+    entries = ReviewFile.load(po).active_entries()
+    assert [(e.msgid, e.msgstr) for e in entries][1] == ("Second one is gone soon.", "Aprovada.")
+    assert engine.calls == []
+
+
+class ApprovingDuringTranslation(ArgosEngine):
+    """Simulates a reviewer approving an entry while the engine is busy."""
+
+    def __init__(self, po: Path, msgid: str) -> None:
+        super().__init__()
+        self.po, self.msgid = po, msgid
+
+    def translate_batch(
+        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
+    ) -> list[Translation]:
+        approve(self.po, self.msgid, "Aprovada durante a tradução.")
+        return super().translate_batch(sentences, source, target, num_hypotheses)
+
+
+def test_a_decision_made_during_translation_is_not_lost(workspace: Path, argos_packages: Path) -> None:
+    article = workspace / "articles" / "race.txt"
+    article.write_text("Keep this one.\n\nChange this one.\n", encoding="utf-8")
+    po = Path("locales/pt/race.po")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    article.write_text("Keep this one.\n\nChange this one now.\n", encoding="utf-8")
+
+    translate_article(article, target="pt", engine=ApprovingDuringTranslation(po, "Keep this one."))
+    entries = {e.msgid: e for e in ReviewFile.load(po).active_entries()}
+    assert entries["Keep this one."].msgstr == "Aprovada durante a tradução."
+    assert entry_state(entries["Keep this one."]) is EntryState.APPROVED
+    assert entries["Change this one now."].msgstr == "CHANGE THIS ONE NOW."
+
+
+def _translate_in_process(workdir: str, packages: str) -> None:
+    import os
+
+    os.chdir(workdir)
+    os.environ["ARGOS_PACKAGES_DIR"] = packages
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+
+
+def test_concurrent_runs_leave_one_valid_complete_file(workspace: Path, argos_packages: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_translate_in_process, args=(str(workspace), str(argos_packages)))
+        for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    entries = ReviewFile.load(PO).active_entries()
+    distinct = list(dict.fromkeys(s.text for s in article_sentences(read_article(ARTICLE), "en")))
+    assert [e.msgid for e in entries] == distinct
+    assert not ReviewFile.load(PO).obsolete_entries()
+
+
+def test_malformed_queue_file_is_reported_and_left_untouched(workspace: Path, argos_packages: Path) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    damaged = PO.read_bytes()[:-40]
+    PO.write_bytes(damaged)
+    engine = CountingEngine()
+    with pytest.raises(InputError) as raised:
+        translate_article(ARTICLE, target="pt", engine=engine)
+    assert str(PO) in str(raised.value)
+    assert PO.read_bytes() == damaged
+    assert engine.calls == []
+
+
+def test_two_articles_with_one_name_do_not_share_a_queue(workspace: Path, argos_packages: Path) -> None:
+    other = workspace / "other" / ARTICLE.name
+    other.parent.mkdir()
+    other.write_text("A different story.\n", encoding="utf-8")
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    with pytest.raises(TransflowError, match="already holds the queue of"):
+        translate_article(other, target="pt", engine=ArgosEngine())
+
+
+def test_polib_sees_previous_msgid_after_source_change(workspace: Path, argos_packages: Path) -> None:
+    article = workspace / "articles" / "prev.txt"
+    article.write_text("The minister arrived on Monday.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    article.write_text("The minister arrived on Tuesday.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    text = Path("locales/pt/prev.po").read_text(encoding="utf-8")
+    assert '#| msgid "The minister arrived on Monday."' in text
+    entry = polib.pofile(text).find("The minister arrived on Tuesday.")
+    assert entry is not None
+    assert entry.fuzzy
