@@ -22,7 +22,10 @@ from transflow.engines import Engine, select_engine
 from transflow.engines.base import Translation
 from transflow.pipeline import translate_article
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples/articles/azerbaijan-israel-presidents-baku.txt"
+SAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "examples/articles/azerbaijan-israel-presidents-baku.txt"
+)
 
 
 class TimedEngine(Engine):
@@ -68,7 +71,8 @@ def measure(engine_name: str, runs: int, target: str) -> None:
     print(f"engine: {engine.name} ({engine.model_id('en', target)}), sentences: {update.sentences}")
     print(f"total  {total * 1000:8.1f} ms  (median of {runs})")
     print(f"engine {in_engine * 1000:8.1f} ms")
-    print(f"outside the engine {100 * (total - in_engine) / total:5.1f} % ({(total - in_engine) * 1000:.1f} ms)")
+    outside = total - in_engine
+    print(f"outside the engine {100 * outside / total:5.1f} % ({outside * 1000:.1f} ms)")
 
 
 def main() -> None:

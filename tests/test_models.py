@@ -30,7 +30,9 @@ def rezip(source: Path, destination: Path, *, drop: str = "", metadata: dict | N
     return destination
 
 
-def test_packages_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_packages_dir_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path))
     assert packages_dir() == tmp_path
 
@@ -84,7 +86,9 @@ def corrupt_archives(tmp_path: Path, good: Path) -> dict[str, Path]:
     }
 
 
-def test_corrupt_packages_are_refused_and_change_nothing(tmp_path: Path, copy_model_archive: Path) -> None:
+def test_corrupt_packages_are_refused_and_change_nothing(
+    tmp_path: Path, copy_model_archive: Path
+) -> None:
     directory = tmp_path / "packages"
     install_model(copy_model_archive, directory)
     before = snapshot(directory)

@@ -9,11 +9,11 @@ from pathlib import Path
 import polib
 import pytest
 
+from transflow.articles import read_article
 from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import Translation
 from transflow.errors import InputError, TransflowError
 from transflow.pipeline import article_sentences, translate_article
-from transflow.articles import read_article
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, machine_translation
 
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
@@ -89,7 +89,9 @@ def test_rerun_sends_nothing_and_changes_nothing(workspace: Path, argos_packages
     assert [(e.msgid, e.msgstr, e.comment, e.flags) for e in ReviewFile.load(PO).catalog] == before
 
 
-def test_approved_entry_survives_an_edit_of_its_neighbour(workspace: Path, argos_packages: Path) -> None:
+def test_approved_entry_survives_an_edit_of_its_neighbour(
+    workspace: Path, argos_packages: Path
+) -> None:
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
     entries = ReviewFile.load(PO).active_entries()
     approved, neighbour = entries[5], entries[6]
@@ -116,7 +118,9 @@ def test_approved_entry_survives_an_edit_of_its_neighbour(workspace: Path, argos
     assert [e.msgid for e in review_file.obsolete_entries()] == [neighbour.msgid]
 
 
-def test_removed_sentence_becomes_obsolete_and_comes_back(workspace: Path, argos_packages: Path) -> None:
+def test_removed_sentence_becomes_obsolete_and_comes_back(
+    workspace: Path, argos_packages: Path
+) -> None:
     article = workspace / "articles" / "short.txt"
     article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
     po = Path("locales/pt/short.po")
@@ -151,7 +155,9 @@ class ApprovingDuringTranslation(ArgosEngine):
         return super().translate_batch(sentences, source, target, num_hypotheses)
 
 
-def test_a_decision_made_during_translation_is_not_lost(workspace: Path, argos_packages: Path) -> None:
+def test_a_decision_made_during_translation_is_not_lost(
+    workspace: Path, argos_packages: Path
+) -> None:
     article = workspace / "articles" / "race.txt"
     article.write_text("Keep this one.\n\nChange this one.\n", encoding="utf-8")
     po = Path("locales/pt/race.po")
@@ -173,7 +179,9 @@ def _translate_in_process(workdir: str, packages: str) -> None:
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
 
 
-def test_concurrent_runs_leave_one_valid_complete_file(workspace: Path, argos_packages: Path) -> None:
+def test_concurrent_runs_leave_one_valid_complete_file(
+    workspace: Path, argos_packages: Path
+) -> None:
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_translate_in_process, args=(str(workspace), str(argos_packages)))
@@ -190,7 +198,9 @@ def test_concurrent_runs_leave_one_valid_complete_file(workspace: Path, argos_pa
     assert not ReviewFile.load(PO).obsolete_entries()
 
 
-def test_malformed_queue_file_is_reported_and_left_untouched(workspace: Path, argos_packages: Path) -> None:
+def test_malformed_queue_file_is_reported_and_left_untouched(
+    workspace: Path, argos_packages: Path
+) -> None:
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
     damaged = PO.read_bytes()[:-40]
     PO.write_bytes(damaged)
@@ -202,7 +212,9 @@ def test_malformed_queue_file_is_reported_and_left_untouched(workspace: Path, ar
     assert engine.calls == []
 
 
-def test_two_articles_with_one_name_do_not_share_a_queue(workspace: Path, argos_packages: Path) -> None:
+def test_two_articles_with_one_name_do_not_share_a_queue(
+    workspace: Path, argos_packages: Path
+) -> None:
     other = workspace / "other" / ARTICLE.name
     other.parent.mkdir()
     other.write_text("A different story.\n", encoding="utf-8")
@@ -211,7 +223,9 @@ def test_two_articles_with_one_name_do_not_share_a_queue(workspace: Path, argos_
         translate_article(other, target="pt", engine=ArgosEngine())
 
 
-def test_polib_sees_previous_msgid_after_source_change(workspace: Path, argos_packages: Path) -> None:
+def test_polib_sees_previous_msgid_after_source_change(
+    workspace: Path, argos_packages: Path
+) -> None:
     article = workspace / "articles" / "prev.txt"
     article.write_text("The minister arrived on Monday.\n", encoding="utf-8")
     translate_article(article, target="pt", engine=ArgosEngine())

@@ -107,6 +107,19 @@ def test_machine_translation_survives_a_human_edit(tmp_path: Path) -> None:
     assert machine_translation(reloaded) == machine
 
 
+def test_long_machine_translation_round_trips_unwrapped(tmp_path: Path) -> None:
+    text = "Uma frase longa  com espaços duplos, " * 6 + "e um fim."
+    review_file = ReviewFile.load(tmp_path / "pt" / "long.po")
+    entry = polib.POEntry(msgid="A long sentence.")
+    record_machine_translation(entry, MachineTranslation(text, "argos", "m-1", -0.5))
+    review_file.catalog.append(entry)
+    review_file.save()
+
+    reloaded = ReviewFile.load(review_file.path).active_entries()[0]
+    assert machine_translation(reloaded) == MachineTranslation(text, "argos", "m-1", -0.5)
+    assert reloaded.msgstr == text
+
+
 def test_recording_again_replaces_engine_metadata_but_keeps_other_comments() -> None:
     entry = polib.POEntry(msgid="Hi.", comment="written by a maintainer")
     record_machine_translation(entry, MachineTranslation("Oi.", "bergamot", "b", None))
@@ -128,12 +141,16 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
 def test_saved_file_passes_msgfmt_check_format(tmp_path: Path) -> None:
     review_file = ReviewFile.load(tmp_path / "pt" / "a.po")
-    entry = polib.POEntry(msgid="50% of \"them\" said\nyes.", occurrences=[("a.txt", "3")])
-    record_machine_translation(entry, MachineTranslation("50% deles disseram\nsim.", "x", "y", -1.0))
+    entry = polib.POEntry(msgid='50% of "them" said\nyes.', occurrences=[("a.txt", "3")])
+    record_machine_translation(
+        entry, MachineTranslation("50% deles disseram\nsim.", "x", "y", -1.0)
+    )
     review_file.catalog.append(entry)
     review_file.update_header(language="pt", source_language="en", project="a", source_file="a.txt")
     review_file.save()
-    subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(review_file.path)], check=True)
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(review_file.path)], check=True
+    )
 
 
 def test_queue_files_filters_by_language(tmp_path: Path) -> None:

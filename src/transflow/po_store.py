@@ -36,6 +36,10 @@ from transflow.fileio import write_text_atomically
 MACHINE_TRANSLATION_TAG = "transflow-mt:"
 ENGINE_TAG = "transflow-engine:"
 LOCK_TIMEOUT_SECONDS = 120
+# polib re-wraps long "#." comments with textwrap, which splits the one-line JSON
+# of a machine translation and collapses its whitespace; unwrapped lines (as
+# ``msgcat --no-wrap`` writes them) keep every entry lossless.
+WRAP_WIDTH = 0
 
 
 class EntryState(StrEnum):
@@ -136,7 +140,7 @@ class ReviewFile:
     def load(cls, path: Path) -> ReviewFile:
         """Read ``path``; a missing file is an empty queue, a malformed one an InputError."""
         if not path.exists():
-            catalog = polib.POFile(wrapwidth=78)
+            catalog = polib.POFile(wrapwidth=WRAP_WIDTH)
             return cls(path, catalog)
         try:
             text = path.read_bytes().decode("utf-8")
@@ -146,7 +150,7 @@ class ReviewFile:
             raise InputError(path, f"cannot read PO file ({error.strerror})") from error
         check_po_syntax(text, path)
         try:
-            catalog = polib.pofile(text, wrapwidth=78)
+            catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH)
         except (OSError, ValueError) as error:
             line = _line_from_polib_message(str(error))
             raise InputError(path, f"malformed PO file ({error})", line) from error
