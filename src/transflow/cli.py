@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -139,9 +140,11 @@ def translate(
                 )
                 progress.advance(task)
 
-    table = Table(title="Translation queue updated")
-    for column in ("article", "lang", "sentences", "new", "reused", "approved", "time", "engine"):
-        table.add_column(column, justify="right" if column not in ("article", "engine") else "left")
+    table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
+    table.add_column("article", overflow="fold")
+    for column in ("lang", "sentences", "new", "reused", "approved", "time"):
+        table.add_column(column, justify="right")
+    table.add_column("engine", overflow="fold")
     for update in updates:
         table.add_row(
             update.article.name,
@@ -151,11 +154,13 @@ def translate(
             str(update.reused),
             str(update.approved),
             f"{update.seconds:.2f}s",
-            f"{update.engine} ({update.model})",
+            update.engine,
         )
     console.print(table)
     for update in updates:
-        console.print(f"wrote {update.po_file}", highlight=False)
+        console.print(
+            f"wrote {update.po_file} ({update.engine} model {update.model})", highlight=False
+        )
         if update.markup_lost:
             error_console.print(
                 f"[yellow]warning:[/] {update.po_file}: inline markup could not be placed in "
@@ -176,10 +181,11 @@ def status(
     """
     from transflow.po_store import queue_files
 
-    table = Table(title=f"Review queue in {locales}")
-    for column in ("file", "total", "awaiting review", "approved", "untranslated", "obsolete"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+    table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
     files = queue_files(locales, to)
+    table.add_column("file", overflow="fold")
+    for column in ("total", "to review", "approved", "untranslated", "obsolete"):
+        table.add_column(column, justify="right")
     for review_file in files:
         stats = review_file.stats()
         table.add_row(
@@ -276,7 +282,7 @@ def models_list() -> None:
     from transflow.engines import create_engine
     from transflow.models import installed_models, packages_dir
 
-    table = Table(title="Installed translation models")
+    table = Table(title="Installed translation models", box=box.SIMPLE_HEAD)
     for column in ("pair", "engine", "model", "location"):
         table.add_column(column)
     for model in installed_models():
