@@ -23,6 +23,7 @@ from rich.table import Table
 
 from transflow import __version__
 from transflow.errors import TransflowError
+from transflow.glossary import Glossary, load_glossary, workspace_glossary
 
 app = typer.Typer(
     name="transflow",
@@ -44,6 +45,13 @@ LocalesOption = Annotated[
     typer.Option("--locales", help="The review queue directory (locales/<lang>/<article>.po)."),
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
+
+GlossaryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--glossary", help="Glossary CSV file or directory (repeatable; default: glossary/)."
+    ),
+]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -75,6 +83,18 @@ def _one_line_warnings() -> Iterator[None]:
         warnings.simplefilter("default")
         warnings.showwarning = show  # type: ignore[assignment]
         yield
+
+
+def _warn_missing_targets(glossary: Glossary, source: str, target: str) -> None:
+    missing = glossary.missing_targets(source, target)
+    if missing:
+        named = ", ".join(f"{term.text} ({term.origin})" for term in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        warnings.warn(
+            f"{len(missing)} 'translate' glossary term(s) have no {target} form and are not "
+            f"enforced: {named}{more}",
+            stacklevel=2,
+        )
 
 
 def _languages(value: str) -> list[str]:
@@ -110,11 +130,16 @@ def translate(
     source: SourceOption = "en",
     engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
     locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
+    no_glossary: Annotated[
+        bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
+    ] = False,
 ) -> None:
     """Machine-translate articles into the review queue.
 
     Sentences already in the queue are not translated again, and approved
-    entries are never changed.
+    entries are never changed. Protected terms from the glossary (glossary/
+    by default) come out as approved, or their sentence is flagged for review.
 
     Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
     """
@@ -124,6 +149,10 @@ def translate(
     from transflow.pipeline import translate_article
 
     targets = _languages(to)
+    protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
+    protected.raise_for_errors()
+    for target in targets:
+        _warn_missing_targets(protected, source, target)
     updates = []
     with Progress(
         console=error_console, transient=True, disable=not error_console.is_terminal
@@ -135,16 +164,20 @@ def translate(
                 progress.update(task, description=f"{article.name} → {target}")
                 updates.append(
                     translate_article(
-                        article, target=target, source=source, engine=selected, locales_dir=locales
+                        article,
+                        target=target,
+                        source=source,
+                        engine=selected,
+                        locales_dir=locales,
+                        terms=protected.for_pair(source, target),
                     )
                 )
                 progress.advance(task)
 
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
-    for column in ("lang", "sentences", "new", "reused", "approved", "time"):
+    for column in ("lang", "sentences", "new", "reused", "approved", "flagged", "time"):
         table.add_column(column, justify="right")
-    table.add_column("engine", overflow="fold")
     for update in updates:
         table.add_row(
             update.article.name,
@@ -153,10 +186,21 @@ def translate(
             str(update.translated),
             str(update.reused),
             str(update.approved),
+            str(update.flagged),
             f"{update.seconds:.2f}s",
-            update.engine,
         )
     console.print(table)
+    occurrences = sum(update.term_occurrences for update in updates)
+    if occurrences:
+        correct = sum(update.terms_correct for update in updates)
+        masked = sum(update.masked for update in updates)
+        console.print(
+            f"glossary: {correct} of {occurrences} protected-term occurrences in new "
+            f"translations as approved ({100 * correct / occurrences:.1f}%); "
+            f"{masked} sentence(s) repaired by masking; "
+            f"{sum(update.flagged for update in updates)} segment(s) flagged for review",
+            highlight=False,
+        )
     for update in updates:
         console.print(
             f"wrote {update.po_file} ({update.engine} model {update.model})", highlight=False
@@ -184,7 +228,7 @@ def status(
     table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
     files = queue_files(locales, to)
     table.add_column("file", overflow="fold")
-    for column in ("total", "to review", "approved", "untranslated", "obsolete"):
+    for column in ("total", "to review", "flagged", "approved", "untranslated", "obsolete"):
         table.add_column(column, justify="right")
     for review_file in files:
         stats = review_file.stats()
@@ -192,6 +236,7 @@ def status(
             str(review_file.path),
             str(stats.total),
             str(stats.awaiting_review),
+            str(stats.flagged),
             str(stats.approved),
             str(stats.untranslated),
             str(stats.obsolete),

@@ -21,6 +21,7 @@ import polib
 from transflow.articles import Article, ArticleFormat, read_article
 from transflow.engines import Engine, select_engine
 from transflow.errors import TransflowError
+from transflow.glossary import Term
 from transflow.markup import restore_inline, strip_inline
 from transflow.po_store import (
     EntryState,
@@ -32,12 +33,12 @@ from transflow.po_store import (
     record_machine_translation,
 )
 from transflow.segmentation import segment
+from transflow.term_enforcement import TermEnforcer
 
 # A changed sentence is linked to the removed sentence it most resembles, as
 # msgmerge does for fuzzy matches, when they are at least this similar.
 PREVIOUS_SOURCE_MIN_SIMILARITY = 0.5
 PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
-MARKUP_WARNING_TAG = "transflow-markup-lost:"
 # Optimistic concurrency: translate outside the lock, then merge under it; if
 # another run changed the file meanwhile so that more sentences are missing,
 # translate those and try again.
@@ -68,6 +69,12 @@ class QueueUpdate:
     engine: str
     model: str
     markup_lost: int = 0
+    # Over the sentences translated in this run: protected-term occurrences, how
+    # many came out as approved, and how many sentences needed masking.
+    term_occurrences: int = 0
+    terms_correct: int = 0
+    masked: int = 0
+    flagged: int = 0  # entries of the file awaiting review with a glossary violation
 
 
 @dataclass
@@ -77,6 +84,9 @@ class _Merge:
     approved: int = 0
     obsoleted: int = 0
     markup_lost: int = 0
+    term_occurrences: int = 0
+    terms_correct: int = 0
+    masked: int = 0
     ordered: list[polib.POEntry] = field(default_factory=list)
 
 
@@ -109,8 +119,13 @@ def translate_article(
     engine: Engine | None = None,
     engine_name: str = "auto",
     locales_dir: Path = Path("locales"),
+    terms: Sequence[Term] = (),
 ) -> QueueUpdate:
-    """Bring ``locales/<target>/<article>.po`` up to date with the article."""
+    """Bring ``locales/<target>/<article>.po`` up to date with the article.
+
+    ``terms`` are the protected terms for this language pair
+    (``Glossary.for_pair``); new translations are checked against them.
+    """
     started = time.perf_counter()
     article = read_article(article_path)
     sentences = article_sentences(article, source)
@@ -122,6 +137,7 @@ def translate_article(
     reference = article_reference(article_path)
     distinct = list(dict.fromkeys(sentence.text for sentence in sentences))
     translations: dict[str, MachineTranslation] = {}
+    enforcer = TermEnforcer(terms, target)
 
     for _attempt in range(MAX_MERGE_ATTEMPTS):
         missing = _missing_translations(ReviewFile.load(path), distinct, translations)
@@ -131,6 +147,7 @@ def translate_article(
             source=source,
             target=target,
             markdown=article.format == ArticleFormat.MARKDOWN,
+            enforcer=enforcer,
         )
         with locked(path):
             review_file = ReviewFile.load(path)
@@ -145,6 +162,7 @@ def translate_article(
                 source_file=reference,
             )
             review_file.save()
+            flagged = review_file.stats().flagged
             break
     else:
         raise TransflowError(f"{path}: changed by other runs too often; try again")
@@ -162,6 +180,10 @@ def translate_article(
         engine=engine.name,
         model=model,
         markup_lost=merge.markup_lost,
+        term_occurrences=merge.term_occurrences,
+        terms_correct=merge.terms_correct,
+        masked=merge.masked,
+        flagged=flagged,
     )
 
 
@@ -172,29 +194,40 @@ def translate_sentences(
     source: str,
     target: str,
     markdown: bool = False,
+    enforcer: TermEnforcer | None = None,
 ) -> dict[str, MachineTranslation]:
-    """Machine-translate ``sentences`` in one engine call; keys are the sentences as given.
+    """Machine-translate ``sentences``; keys are the sentences as given.
 
     The engine sees plain text: inline Markdown is stripped before and put
-    back after, and line breaks inside a sentence become spaces.
+    back after, and line breaks inside a sentence become spaces. With an
+    ``enforcer``, protected terms are checked (and repaired) on that plain text.
     """
     if not sentences:
         return {}
+    enforcer = enforcer or TermEnforcer((), target)
     prepared = [_prepare(sentence, markdown) for sentence in sentences]
     engine_texts = list(dict.fromkeys(text for text, _ in prepared))
     results = dict(
-        zip(engine_texts, engine.translate_batch(engine_texts, source, target), strict=True)
+        zip(engine_texts, enforcer.translate(engine, engine_texts, source, target), strict=True)
     )
     model = engine.model_id(source, target)
     translations = {}
     for sentence, (text, markup) in zip(sentences, prepared, strict=True):
-        best = results[text].best
-        output, lost = best.text, []
+        result = results[text]
+        output, lost = result.text, []
         if markup is not None:
-            restored = restore_inline(best.text, markup)
+            restored = restore_inline(result.text, markup)
             output, lost = restored.text, restored.lost
         translations[sentence] = MachineTranslation(
-            output, engine.name, model, best.score, tuple(lost)
+            output,
+            engine.name,
+            model,
+            result.score,
+            markup_lost=tuple(lost),
+            term_occurrences=result.occurrences,
+            terms_correct=result.correct,
+            glossary_problems=tuple(str(problem) for problem in result.problems),
+            masked_terms=result.masked,
         )
     return translations
 
@@ -270,11 +303,10 @@ def _fill_new_entry(
 ) -> None:
     record_machine_translation(entry, machine)
     merge.translated += 1
-    if machine.markup_lost:
-        merge.markup_lost += 1
-        entry.comment += "\n" + "\n".join(
-            f"{MARKUP_WARNING_TAG} {lost}" for lost in machine.markup_lost
-        )
+    merge.markup_lost += bool(machine.markup_lost)
+    merge.term_occurrences += machine.term_occurrences
+    merge.terms_correct += machine.terms_correct
+    merge.masked += bool(machine.masked_terms)
     if previous is not None:
         entry.previous_msgid = previous.msgid
         if previous.msgstr and entry_state(previous) is EntryState.APPROVED:

@@ -35,6 +35,18 @@ from transflow.fileio import write_text_atomically
 
 MACHINE_TRANSLATION_TAG = "transflow-mt:"
 ENGINE_TAG = "transflow-engine:"
+MARKUP_LOST_TAG = "transflow-markup-lost:"
+GLOSSARY_PROBLEM_TAG = "transflow-glossary:"
+GLOSSARY_MASKED_TAG = "transflow-glossary-masked:"
+_MACHINE_TAGS = (
+    MACHINE_TRANSLATION_TAG,
+    ENGINE_TAG,
+    MARKUP_LOST_TAG,
+    GLOSSARY_PROBLEM_TAG,
+    GLOSSARY_MASKED_TAG,
+)
+# A gettext flag, so any PO tool can filter on it; msgfmt ignores flags it does not know.
+GLOSSARY_FLAG = "glossary-violation"
 LOCK_TIMEOUT_SECONDS = 120
 # polib re-wraps long "#." comments with textwrap, which splits the one-line JSON
 # of a machine translation and collapses its whitespace; unwrapped lines (as
@@ -59,6 +71,13 @@ class MachineTranslation:
     score: float | None
     # Inline markup that could not be put back into the text (Markdown only).
     markup_lost: tuple[str, ...] = ()
+    # Protected-term occurrences in the source, and how many came out as approved.
+    term_occurrences: int = 0
+    terms_correct: int = 0
+    # Why the translation breaks the glossary; non-empty means flagged for review.
+    glossary_problems: tuple[str, ...] = ()
+    # Terms put back after masking: the words around them deserve a look.
+    masked_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ class QueueStats:
     approved: int
     untranslated: int
     obsolete: int
+    flagged: int  # awaiting review and breaking the glossary
 
 
 def po_path(locales_dir: Path, language: str, article: Path) -> Path:
@@ -87,8 +107,9 @@ def entry_state(entry: polib.POEntry) -> EntryState:
 
 def machine_translation(entry: polib.POEntry) -> MachineTranslation | None:
     """The engine output recorded on ``entry``, or None for entries made by hand."""
-    text = engine = model = None
-    score: float | None = None
+    text = None
+    fields: dict[str, str] = {}
+    lists: dict[str, list[str]] = {tag: [] for tag in _MACHINE_TAGS}
     for line in entry.comment.splitlines():
         if line.startswith(MACHINE_TRANSLATION_TAG):
             text = _decode_comment_text(line.removeprefix(MACHINE_TRANSLATION_TAG))
@@ -96,29 +117,54 @@ def machine_translation(entry: polib.POEntry) -> MachineTranslation | None:
             fields = dict(
                 part.split("=", 1) for part in line.removeprefix(ENGINE_TAG).split() if "=" in part
             )
-            engine, model = fields.get("engine"), fields.get("model")
-            score = float(fields["score"]) if "score" in fields else None
+        else:
+            for tag, values in lists.items():
+                if line.startswith(tag):
+                    values.append(line.removeprefix(tag).strip())
     if text is None:
         return None
-    return MachineTranslation(text, engine or "unknown", model or "unknown", score)
+    correct, _, occurrences = fields.get("terms", "0/0").partition("/")
+    return MachineTranslation(
+        text,
+        fields.get("engine", "unknown"),
+        fields.get("model", "unknown"),
+        float(fields["score"]) if "score" in fields else None,
+        markup_lost=tuple(lists[MARKUP_LOST_TAG]),
+        term_occurrences=int(occurrences) if occurrences.isdigit() else 0,
+        terms_correct=int(correct) if correct.isdigit() else 0,
+        glossary_problems=tuple(lists[GLOSSARY_PROBLEM_TAG]),
+        masked_terms=tuple(lists[GLOSSARY_MASKED_TAG]),
+    )
 
 
 def record_machine_translation(entry: polib.POEntry, machine: MachineTranslation) -> None:
     """Set ``entry`` to the engine's output, awaiting review, replacing older engine metadata."""
-    kept = [
-        line
-        for line in entry.comment.splitlines()
-        if not line.startswith((MACHINE_TRANSLATION_TAG, ENGINE_TAG))
-    ]
+    kept = [line for line in entry.comment.splitlines() if not line.startswith(_MACHINE_TAGS)]
     engine_line = f"{ENGINE_TAG} engine={machine.engine} model={machine.model}"
     if machine.score is not None:
         engine_line += f" score={machine.score:.4f}"
+    if machine.term_occurrences:
+        engine_line += f" terms={machine.terms_correct}/{machine.term_occurrences}"
     # JSON keeps newlines and quotes of the translation on one comment line.
     text_line = f"{MACHINE_TRANSLATION_TAG} {json.dumps(machine.text, ensure_ascii=False)}"
-    entry.comment = "\n".join([engine_line, text_line, *kept])
+    notes = [
+        *(f"{GLOSSARY_PROBLEM_TAG} {problem}" for problem in machine.glossary_problems),
+        *(f"{GLOSSARY_MASKED_TAG} {term}" for term in machine.masked_terms),
+        *(f"{MARKUP_LOST_TAG} {lost}" for lost in machine.markup_lost),
+    ]
+    entry.comment = "\n".join([engine_line, text_line, *notes, *kept])
     entry.msgstr = machine.text
     if "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
+    if machine.glossary_problems and GLOSSARY_FLAG not in entry.flags:
+        entry.flags.append(GLOSSARY_FLAG)
+    elif not machine.glossary_problems and GLOSSARY_FLAG in entry.flags:
+        entry.flags.remove(GLOSSARY_FLAG)
+
+
+def is_flagged(entry: polib.POEntry) -> bool:
+    """Awaiting review with a glossary violation: review shows these first."""
+    return GLOSSARY_FLAG in entry.flags and entry_state(entry) is EntryState.MACHINE
 
 
 def _decode_comment_text(raw: str) -> str | None:
@@ -171,6 +217,7 @@ class ReviewFile:
             approved=states.count(EntryState.APPROVED),
             untranslated=states.count(EntryState.UNTRANSLATED),
             obsolete=states.count(EntryState.OBSOLETE),
+            flagged=sum(is_flagged(entry) for entry in self.catalog),
         )
 
     def update_header(

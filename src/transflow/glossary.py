@@ -1,0 +1,335 @@
+"""The protected-terms glossary: CSV files in ``glossary/``, loaded strictly.
+
+A glossary maintainer edits these files by hand or with ``transflow glossary
+add``; translation depends on them being right, so loading reports every
+problem with ``file:line`` and a glossary with errors is never half-applied.
+
+One row per source term::
+
+    term,source_lang,kind,policy,pt,de,note
+    Ilham Aliyev,en,person,keep,,,President of Azerbaijan
+    Azerbaijan,en,place,translate,Azerbaijão,Aserbaidschan,
+
+``policy`` is ``keep`` (reproduce the term verbatim) or ``translate`` (use
+the approved form in the target-language column). Optional
+``forbidden_<lang>`` columns list renderings the engine must never produce
+(``|``-separated), e.g. the European ``Polónia`` where Brazilian ``Polônia``
+is approved. Lines starting with ``#`` are comments.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from transflow.errors import TransflowError
+
+
+class Policy(StrEnum):
+    KEEP = "keep"
+    TRANSLATE = "translate"
+
+
+class TermKind(StrEnum):
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    EVENT = "event"
+    OTHER = "other"
+
+
+REQUIRED_COLUMNS = ("term", "source_lang", "kind", "policy")
+OPTIONAL_COLUMNS = ("note",)
+FORBIDDEN_PREFIX = "forbidden_"
+FORBIDDEN_SEPARATOR = "|"
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+_KIND_ALIASES = {"organization": TermKind.ORGANISATION, "org": TermKind.ORGANISATION}
+
+
+@dataclass(frozen=True)
+class Origin:
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    source_lang: str
+    kind: TermKind
+    policy: Policy
+    # Dicts are not hashable; terms are hashed by the other fields.
+    targets: Mapping[str, str] = field(hash=False)
+    forbidden: Mapping[str, tuple[str, ...]] = field(hash=False)
+    note: str
+    origin: Origin
+
+    def target_form(self, language: str) -> str | None:
+        """The exact text the translation must contain, or None if none is approved."""
+        if self.policy is Policy.KEEP:
+            return self.targets.get(language) or self.text
+        return self.targets.get(language) or None
+
+
+@dataclass(frozen=True)
+class GlossaryProblem:
+    origin: Origin
+    message: str
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {'error' if self.is_error else 'warning'}: {self.message}"
+
+
+@dataclass
+class Glossary:
+    terms: list[Term] = field(default_factory=list)
+    problems: list[GlossaryProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[GlossaryProblem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+    def for_pair(self, source: str, target: str) -> list[Term]:
+        """The terms that apply when translating ``source`` → ``target``.
+
+        A ``translate`` term without a form for ``target`` cannot be enforced;
+        ``missing_targets`` reports those so the caller can warn.
+        """
+        return [
+            term
+            for term in self.terms
+            if term.source_lang == source and term.target_form(target) is not None
+        ]
+
+    def missing_targets(self, source: str, target: str) -> list[Term]:
+        return [
+            term
+            for term in self.terms
+            if term.source_lang == source and term.target_form(target) is None
+        ]
+
+    def raise_for_errors(self) -> None:
+        """Stop with the first error (and a count of the rest) if the glossary is broken."""
+        errors = self.errors
+        if errors:
+            more = (
+                f" (and {len(errors) - 1} more; run 'transflow glossary check')"
+                if len(errors) > 1
+                else ""
+            )
+            raise GlossaryError(f"{errors[0].origin}: {errors[0].message}{more}")
+
+
+class GlossaryError(TransflowError):
+    """The glossary has errors; nothing of it was applied."""
+
+
+DEFAULT_LOCATION = Path("glossary")
+
+
+def workspace_glossary(locations: Sequence[Path] | None = None) -> Glossary:
+    """The glossary a command works with: ``locations``, else ``glossary/`` if it exists."""
+    if locations is None:
+        locations = [DEFAULT_LOCATION] if DEFAULT_LOCATION.is_dir() else []
+    return load_glossary(locations)
+
+
+def glossary_files(location: Path) -> list[Path]:
+    """The CSV files of a glossary directory (sorted), or the file itself."""
+    if location.is_dir():
+        return sorted(path for path in location.glob("*.csv") if path.is_file())
+    return [location]
+
+
+def load_glossary(locations: Iterable[Path]) -> Glossary:
+    """Read every CSV file under ``locations``, collecting every problem rather than stopping."""
+    glossary = Glossary()
+    for location in locations:
+        if not location.exists():
+            glossary.problems.append(
+                GlossaryProblem(Origin(location, 0), "no such file or directory")
+            )
+            continue
+        for path in glossary_files(location):
+            _load_file(path, glossary)
+    _check_duplicates(glossary)
+    return glossary
+
+
+def _load_file(path: Path, glossary: Glossary) -> None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        glossary.problems.append(
+            GlossaryProblem(Origin(path, 0), f"cannot read ({error.strerror})")
+        )
+        return
+    text = _decode(path, raw, glossary)
+    if text is None:
+        return
+    rows = list(_rows(text))
+    if not rows:
+        glossary.problems.append(
+            GlossaryProblem(Origin(path, 1), "empty glossary file (no header)")
+        )
+        return
+    header_line, header = rows[0]
+    columns = _check_header(Origin(path, header_line), header, glossary)
+    if columns is None:
+        return
+    for line, row in rows[1:]:
+        term = _parse_row(Origin(path, line), columns, row, glossary)
+        if term is not None:
+            glossary.terms.append(term)
+
+
+def _decode(path: Path, raw: bytes, glossary: Glossary) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        glossary.problems.append(
+            GlossaryProblem(Origin(path, line), "not valid UTF-8 (save the file as UTF-8)")
+        )
+        return None
+
+
+def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
+    """CSV rows with the line each starts on, skipping comments and blank lines."""
+    lines = text.splitlines(keepends=True)
+    numbered = [
+        (number, line)
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    reader = csv.reader(line for _, line in numbered)
+    position = 0
+    for row in reader:
+        yield numbered[position][0], row
+        position = reader.line_num
+
+
+def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list[str] | None:
+    columns = [column.strip() for column in header]
+    if len(columns) == 1 and any(separator in columns[0] for separator in ";\t|"):
+        glossary.problems.append(
+            GlossaryProblem(origin, "columns must be separated by commas (found ';', tab or '|')")
+        )
+        return None
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        glossary.problems.append(
+            GlossaryProblem(
+                origin,
+                f"header lacks column(s) {', '.join(missing)} "
+                f"(expected {','.join(REQUIRED_COLUMNS)},<language codes>,note)",
+            )
+        )
+        return None
+    for column in columns:
+        if not _is_known_column(column):
+            glossary.problems.append(GlossaryProblem(origin, f"unknown column {column!r}"))
+    if len(set(columns)) != len(columns):
+        glossary.problems.append(GlossaryProblem(origin, "a column appears twice in the header"))
+        return None
+    return columns
+
+
+def _is_known_column(column: str) -> bool:
+    if column in REQUIRED_COLUMNS or column in OPTIONAL_COLUMNS:
+        return True
+    language = column.removeprefix(FORBIDDEN_PREFIX)
+    return bool(_LANGUAGE_CODE.match(language))
+
+
+def _parse_row(
+    origin: Origin, columns: Sequence[str], row: list[str], glossary: Glossary
+) -> Term | None:
+    if len(row) > len(columns):
+        glossary.problems.append(
+            GlossaryProblem(origin, f"{len(row)} fields but the header has {len(columns)} columns")
+        )
+        return None
+    values = {column: value.strip() for column, value in zip(columns, row, strict=False)}
+    problems = []
+    text = values.get("term", "")
+    if not text:
+        problems.append("empty term")
+    policy_text = values.get("policy", "").lower()
+    kind_text = values.get("kind", "").lower()
+    if policy_text not in {policy.value for policy in Policy}:
+        problems.append(f"unknown policy {values.get('policy', '')!r} (use keep or translate)")
+    kind = _KIND_ALIASES.get(kind_text) or (
+        kind_text if kind_text in {k.value for k in TermKind} else None
+    )
+    if kind is None:
+        problems.append(
+            f"unknown kind {values.get('kind', '')!r} (use {', '.join(k.value for k in TermKind)})"
+        )
+    source_lang = values.get("source_lang", "")
+    if not _LANGUAGE_CODE.match(source_lang):
+        problems.append(f"source_lang {source_lang!r} is not a language code")
+    for problem in problems:
+        glossary.problems.append(GlossaryProblem(origin, problem))
+    if problems:
+        return None
+    targets = {
+        column: value
+        for column, value in values.items()
+        if value and _LANGUAGE_CODE.match(column) and column != "source_lang"
+    }
+    forbidden = {
+        column.removeprefix(FORBIDDEN_PREFIX): tuple(
+            form.strip() for form in value.split(FORBIDDEN_SEPARATOR) if form.strip()
+        )
+        for column, value in values.items()
+        if column.startswith(FORBIDDEN_PREFIX) and value
+    }
+    return Term(
+        text=text,
+        source_lang=source_lang,
+        kind=TermKind(kind),
+        policy=Policy(policy_text),
+        targets=targets,
+        forbidden=forbidden,
+        note=values.get("note", ""),
+        origin=origin,
+    )
+
+
+def _check_duplicates(glossary: Glossary) -> None:
+    """The same term twice is fine if both rows agree; conflicting targets are an error."""
+    first_seen: dict[tuple[str, str], Term] = {}
+    unique = []
+    for term in glossary.terms:
+        key = (term.text, term.source_lang)
+        earlier = first_seen.get(key)
+        if earlier is None:
+            first_seen[key] = term
+            unique.append(term)
+            continue
+        if (earlier.policy, dict(earlier.targets)) != (term.policy, dict(term.targets)):
+            glossary.problems.append(
+                GlossaryProblem(
+                    term.origin,
+                    f"{term.text!r} conflicts with its entry at {earlier.origin} "
+                    "(different policy or target forms)",
+                )
+            )
+        else:
+            glossary.problems.append(
+                GlossaryProblem(
+                    term.origin, f"{term.text!r} repeats {earlier.origin}", is_error=False
+                )
+            )
+    glossary.terms = unique
