@@ -7,21 +7,26 @@ Engines are imported only by commands that translate, so ``--help``,
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from transflow import __version__
+from transflow.cli.common import (
+    GlossaryOption,
+    LocalesOption,
+    SourceOption,
+    console,
+    error_console,
+    languages,
+    reports_errors,
+)
 from transflow.errors import TransflowError
 from transflow.glossary import Glossary, load_glossary, workspace_glossary
 
@@ -37,53 +42,6 @@ models_app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 
-console = Console()
-error_console = Console(stderr=True)
-
-LocalesOption = Annotated[
-    Path,
-    typer.Option("--locales", help="The review queue directory (locales/<lang>/<article>.po)."),
-]
-SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
-
-GlossaryOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--glossary", help="Glossary CSV file or directory (repeatable; default: glossary/)."
-    ),
-]
-
-Command = TypeVar("Command", bound=Callable[..., Any])
-
-
-def reports_errors(command: Command) -> Command:
-    """Turn user errors into one red line on stderr and exit code 1, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _one_line_warnings():
-            try:
-                return command(*args, **kwargs)
-            except TransflowError as error:
-                error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-                raise typer.Exit(1) from None
-            except KeyboardInterrupt:
-                error_console.print("[bold red]interrupted[/]")
-                raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def _one_line_warnings() -> Iterator[None]:
-    def show(message: Warning | str, *_: Any, **__: Any) -> None:
-        error_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        warnings.showwarning = show  # type: ignore[assignment]
-        yield
-
 
 def _warn_missing_targets(glossary: Glossary, source: str, target: str) -> None:
     missing = glossary.missing_targets(source, target)
@@ -95,13 +53,6 @@ def _warn_missing_targets(glossary: Glossary, source: str, target: str) -> None:
             f"enforced: {named}{more}",
             stacklevel=2,
         )
-
-
-def _languages(value: str) -> list[str]:
-    languages = [code.strip() for code in value.split(",") if code.strip()]
-    if not languages:
-        raise typer.BadParameter("name at least one language, e.g. --to pt or --to pt,de")
-    return languages
 
 
 def _version_callback(show: bool) -> None:
@@ -148,7 +99,7 @@ def translate(
     from transflow.engines import select_engine
     from transflow.pipeline import translate_article
 
-    targets = _languages(to)
+    targets = languages(to)
     protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
     protected.raise_for_errors()
     for target in targets:
