@@ -15,12 +15,11 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-from transflow.engines import Engine, select_engine
-from transflow.engines.base import Translation
+from transflow.engines import select_engine
 from transflow.pipeline import translate_article
+from transflow.testing.engines import RecordingEngine
 
 SAMPLE = (
     Path(__file__).resolve().parent.parent
@@ -28,32 +27,8 @@ SAMPLE = (
 )
 
 
-class TimedEngine(Engine):
-    """Delegates to a real engine and adds up the time spent inside it."""
-
-    def __init__(self, inner: Engine) -> None:
-        self.inner = inner
-        self.name = inner.name  # type: ignore[misc]
-        self.seconds = 0.0
-
-    def language_pairs(self) -> set[tuple[str, str]]:
-        return self.inner.language_pairs()
-
-    def model_id(self, source: str, target: str) -> str:
-        return self.inner.model_id(source, target)
-
-    def translate_batch(
-        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
-    ) -> list[Translation]:
-        started = time.perf_counter()
-        try:
-            return self.inner.translate_batch(sentences, source, target, num_hypotheses)
-        finally:
-            self.seconds += time.perf_counter() - started
-
-
 def measure(engine_name: str, runs: int, target: str) -> None:
-    engine = TimedEngine(select_engine(engine_name, "en", target))
+    engine = RecordingEngine(select_engine(engine_name, "en", target))
     engine.translate_batch(["Warm-up sentence."], "en", target)
     totals, inside = [], []
     for _ in range(runs):

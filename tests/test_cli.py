@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -176,3 +177,58 @@ def test_commands_without_engine_do_not_import_one() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "[]"
+
+
+REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
+
+
+def test_translate_enforces_the_workspace_glossary(workspace: Path, argos_packages: Path) -> None:
+    shutil.copytree(REPO_GLOSSARY, workspace / "glossary")
+    result = run("translate", ARTICLE, "--to", "pt")
+    assert result.exit_code == 0, result.output
+    summary = next(line for line in result.stdout.splitlines() if line.startswith("glossary:"))
+    correct, _, rest = summary.removeprefix("glossary: ").partition(" of ")
+    assert rest.startswith(f"{correct} protected-term occurrences")
+    assert "0 segment(s) flagged" in summary
+    assert "Azerbaijão" in PO.read_text(encoding="utf-8")
+
+    status = run("status")
+    assert "flagged" in status.stdout
+
+
+def test_no_glossary_option(workspace: Path, argos_packages: Path) -> None:
+    shutil.copytree(REPO_GLOSSARY, workspace / "glossary")
+    result = run("translate", ARTICLE, "--to", "pt", "--no-glossary")
+    assert result.exit_code == 0
+    assert "glossary:" not in result.stdout
+    assert "Azerbaijão" not in PO.read_text(encoding="utf-8")
+
+
+def test_broken_glossary_stops_translate_before_anything_is_written(
+    workspace: Path, argos_packages: Path
+) -> None:
+    glossary = workspace / "glossary"
+    glossary.mkdir()
+    (glossary / "desk.csv").write_text(
+        "term,source_lang,kind,policy,pt,note\n"
+        "Baku,en,place,keep,,\n"
+        "Baku,en,place,translate,Bacu,\n",
+        encoding="utf-8",
+    )
+    result = run("translate", ARTICLE, "--to", "pt")
+    assert_one_line_error(result, "glossary/desk.csv:3", "Baku")
+    assert not Path("locales").exists()
+
+
+def test_translate_term_without_target_form_is_a_warning(
+    workspace: Path, argos_packages: Path
+) -> None:
+    other = workspace / "desk.csv"
+    other.write_text(
+        "term,source_lang,kind,policy,de,note\nBaku,en,place,translate,Baku,\n", encoding="utf-8"
+    )
+    result = run("translate", ARTICLE, "--to", "pt", "--glossary", str(other))
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr
+    assert "no pt form" in result.stderr
+    assert f"{other}:2" in result.stderr

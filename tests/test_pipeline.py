@@ -13,25 +13,14 @@ from transflow.articles import read_article
 from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import Translation
 from transflow.errors import InputError, TransflowError
+from transflow.glossary import load_glossary
 from transflow.pipeline import article_sentences, translate_article
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, machine_translation
+from transflow.testing.engines import RecordingEngine
 
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
 PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
-
-
-class CountingEngine(ArgosEngine):
-    """The real Argos engine, counting what it is asked to translate."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[list[str]] = []
-
-    def translate_batch(
-        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
-    ) -> list[Translation]:
-        self.calls.append(list(sentences))
-        return super().translate_batch(sentences, source, target, num_hypotheses)
+REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 
 
 def normalised(text: str) -> str:
@@ -48,7 +37,7 @@ def approve(path: Path, msgid: str, msgstr: str) -> None:
 
 
 def test_first_run_queues_every_sentence(workspace: Path, argos_packages: Path) -> None:
-    engine = CountingEngine()
+    engine = RecordingEngine(ArgosEngine())
     update = translate_article(ARTICLE, target="pt", engine=engine)
     sentences = article_sentences(read_article(ARTICLE), "en")
     distinct = list(dict.fromkeys(s.text for s in sentences))
@@ -82,7 +71,7 @@ def test_repeated_sentence_is_one_entry_with_several_references(
 def test_rerun_sends_nothing_and_changes_nothing(workspace: Path, argos_packages: Path) -> None:
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
     before = [(e.msgid, e.msgstr, e.comment, e.flags) for e in ReviewFile.load(PO).catalog]
-    engine = CountingEngine()
+    engine = RecordingEngine(ArgosEngine())
     update = translate_article(ARTICLE, target="pt", engine=engine)
     assert engine.calls == []
     assert update.translated == 0
@@ -102,7 +91,7 @@ def test_approved_entry_survives_an_edit_of_its_neighbour(
     assert edited_neighbour != neighbour.msgid
     ARTICLE.write_text(text.replace(neighbour.msgid, edited_neighbour), encoding="utf-8")
 
-    engine = CountingEngine()
+    engine = RecordingEngine(ArgosEngine())
     update = translate_article(ARTICLE, target="pt", engine=engine)
     review_file = ReviewFile.load(PO)
     by_msgid = {e.msgid: e for e in review_file.active_entries()}
@@ -134,7 +123,7 @@ def test_removed_sentence_becomes_obsolete_and_comes_back(
     assert "#~ msgid" in po.read_text(encoding="utf-8")
 
     article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
-    engine = CountingEngine()
+    engine = RecordingEngine(ArgosEngine())
     translate_article(article, target="pt", engine=engine)
     entries = ReviewFile.load(po).active_entries()
     assert [(e.msgid, e.msgstr) for e in entries][1] == ("Second one is gone soon.", "Aprovada.")
@@ -204,7 +193,7 @@ def test_malformed_queue_file_is_reported_and_left_untouched(
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
     damaged = PO.read_bytes()[:-40]
     PO.write_bytes(damaged)
-    engine = CountingEngine()
+    engine = RecordingEngine(ArgosEngine())
     with pytest.raises(InputError) as raised:
         translate_article(ARTICLE, target="pt", engine=engine)
     assert str(PO) in str(raised.value)
@@ -236,3 +225,39 @@ def test_polib_sees_previous_msgid_after_source_change(
     entry = polib.pofile(text).find("The minister arrived on Tuesday.")
     assert entry is not None
     assert entry.fuzzy
+
+
+def test_protected_terms_in_the_queue(workspace: Path, argos_packages: Path) -> None:
+    glossary = load_glossary([REPO_GLOSSARY])
+    update = translate_article(
+        ARTICLE, target="pt", engine=ArgosEngine(), terms=glossary.for_pair("en", "pt")
+    )
+    entries = {entry.msgid: entry for entry in ReviewFile.load(PO).active_entries()}
+    entry = entries[
+        "On 30 May, the President of Azerbaijan, Ilham Aliyev, and the President of Israel, "
+        "Isaac Herzog, held in-depth discussions in Baku."
+    ]
+    assert entry.msgstr == (
+        "ON 30 MAY, THE PRESIDENT OF Azerbaijão, Ilham Aliyev, AND THE PRESIDENT OF Israel, "
+        "Isaac Herzog, HELD IN-DEPTH DISCUSSIONS IN Baku."
+    )
+    machine = machine_translation(entry)
+    assert (machine.term_occurrences, machine.terms_correct) == (5, 5)
+    assert machine.masked_terms == ("Azerbaijan", "Ilham Aliyev", "Israel", "Isaac Herzog", "Baku")
+    assert update.term_occurrences == update.terms_correct >= 45
+    assert update.flagged == 0
+    assert update.masked == sum(bool(machine_translation(e).masked_terms) for e in entries.values())
+
+
+def test_protected_terms_inside_markdown_emphasis(tmp_path: Path, argos_packages: Path) -> None:
+    article = tmp_path / "story.md"
+    article.write_text("# Visit\n\n**Isaac Herzog** flew to [Baku](https://example.org).\n")
+    terms = load_glossary([REPO_GLOSSARY]).for_pair("en", "pt")
+    translate_article(
+        article, target="pt", engine=ArgosEngine(), locales_dir=tmp_path / "l", terms=terms
+    )
+    entries = ReviewFile.load(tmp_path / "l" / "pt" / "story.po").active_entries()
+    assert [entry.msgstr for entry in entries] == [
+        "VISIT",
+        "**Isaac Herzog** FLEW TO [Baku](https://example.org).",
+    ]

@@ -9,10 +9,12 @@ import pytest
 
 from transflow.errors import InputError
 from transflow.po_store import (
+    GLOSSARY_FLAG,
     EntryState,
     MachineTranslation,
     ReviewFile,
     entry_state,
+    is_flagged,
     machine_translation,
     po_path,
     queue_files,
@@ -145,6 +147,64 @@ def test_saved_file_passes_msgfmt_check_format(tmp_path: Path) -> None:
     record_machine_translation(
         entry, MachineTranslation("50% deles disseram\nsim.", "x", "y", -1.0)
     )
+    review_file.catalog.append(entry)
+    review_file.update_header(language="pt", source_language="en", project="a", source_file="a.txt")
+    review_file.save()
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(review_file.path)], check=True
+    )
+
+
+FLAGGED = MachineTranslation(
+    "Presidente de Azerbaijan.",
+    "argos",
+    "m-1",
+    -0.3,
+    markup_lost=("**bold**",),
+    term_occurrences=2,
+    terms_correct=1,
+    glossary_problems=("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",),
+    masked_terms=("Ilham Aliyev",),
+)
+
+
+def test_glossary_problems_flag_the_entry_and_round_trip(tmp_path: Path) -> None:
+    review_file = ReviewFile.load(tmp_path / "pt" / "a.po")
+    entry = polib.POEntry(msgid="President of Azerbaijan.")
+    record_machine_translation(entry, FLAGGED)
+    review_file.catalog.append(entry)
+    review_file.save()
+
+    reloaded = ReviewFile.load(review_file.path)
+    [saved] = reloaded.active_entries()
+    assert saved.flags == ["fuzzy", GLOSSARY_FLAG]
+    assert is_flagged(saved)
+    assert machine_translation(saved) == FLAGGED
+    assert reloaded.stats().flagged == 1
+    text = review_file.path.read_text(encoding="utf-8")
+    assert "#. transflow-glossary: Azerbaijan: expected 'Azerbaijão' 1×, found 0×" in text
+
+    saved.flags.remove("fuzzy")  # a reviewer approves it anyway
+    assert not is_flagged(saved)
+    assert reloaded.stats().flagged == 0
+
+
+def test_a_clean_retranslation_clears_the_flag_and_its_comments() -> None:
+    entry = polib.POEntry(msgid="President of Azerbaijan.")
+    record_machine_translation(entry, FLAGGED)
+    clean = MachineTranslation("Presidente do Azerbaijão.", "argos", "m-1", -0.2, (), 1, 1)
+    record_machine_translation(entry, clean)
+    assert entry.flags == ["fuzzy"]
+    assert "transflow-glossary" not in entry.comment
+    assert "transflow-markup-lost" not in entry.comment
+    assert machine_translation(entry) == clean
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+def test_flagged_file_passes_msgfmt_check_format(tmp_path: Path) -> None:
+    review_file = ReviewFile.load(tmp_path / "pt" / "a.po")
+    entry = polib.POEntry(msgid="President of Azerbaijan.", occurrences=[("a.txt", "1")])
+    record_machine_translation(entry, FLAGGED)
     review_file.catalog.append(entry)
     review_file.update_header(language="pt", source_language="en", project="a", source_file="a.txt")
     review_file.save()
