@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -247,6 +247,36 @@ def queue_files(locales_dir: Path, language: str | None = None) -> list[ReviewFi
     """Every PO file of the queue (optionally of one language), loaded strictly."""
     pattern = f"{language}/*.po" if language else "*/*.po"
     return [ReviewFile.load(path) for path in sorted(locales_dir.glob(pattern))]
+
+
+def select_queue_files(
+    locales_dir: Path, paths: Sequence[Path] = (), languages: Sequence[str] = ()
+) -> list[ReviewFile]:
+    """The queue files a command works on, named the ways users name them.
+
+    ``paths`` are PO files, or articles whose queue files are looked up for
+    each of ``languages`` (all languages present when none are given); no
+    paths means the whole queue. A named file that does not exist is an error.
+    """
+    if not paths:
+        if not languages:
+            return queue_files(locales_dir)
+        return [review for language in languages for review in queue_files(locales_dir, language)]
+    available = languages or sorted(p.name for p in locales_dir.glob("*") if p.is_dir())
+    selected = []
+    for path in paths:
+        if path.suffix == ".po":
+            if not path.is_file():
+                raise InputError(path, "no such PO file")
+            selected.append(ReviewFile.load(path))
+            continue
+        found = [po_path(locales_dir, language, path) for language in available]
+        existing = [candidate for candidate in found if candidate.is_file()]
+        if not existing:
+            wanted = ", ".join(available) or "any language"
+            raise InputError(path, f"no queue file in {locales_dir} for {wanted}")
+        selected += [ReviewFile.load(candidate) for candidate in existing]
+    return selected
 
 
 @contextmanager

@@ -268,6 +268,64 @@ def export(
         )
 
 
+@app.command()
+@reports_errors
+def check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="PO files or articles (default: the whole queue).")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only these language(s).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
+) -> None:
+    """Check translations in the queue against the current glossary and the source's numbers.
+
+    Approved translations are checked too: after a glossary change this lists
+    the ones that now disagree. Exit code 1 when anything is found.
+
+    Example: [bold]transflow check --to pt --format json[/]
+    """
+    from transflow.po_store import select_queue_files
+    from transflow.quality import check_queue, summarise
+
+    if output_format not in ("table", "json"):
+        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
+    protected = workspace_glossary(glossary)
+    protected.raise_for_errors()
+    files = select_queue_files(locales, paths or [], languages(to) if to else [])
+    findings = check_queue(files, protected)
+    if output_format == "json":
+        rows = [
+            {
+                "file": str(f.po_file),
+                "line": f.line,
+                "state": str(f.state),
+                "check": str(f.kind),
+                "message": f.message,
+                "source": f.msgid,
+            }
+            for f in findings
+        ]
+        report = {"files": len(files), "findings": rows, "summary": summarise(findings)}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table(title=f"Checked {len(files)} queue file(s)", box=box.SIMPLE_HEAD)
+        for column in ("where", "state", "check", "problem"):
+            table.add_column(column, overflow="fold")
+        for f in findings:
+            table.add_row(f"{f.po_file}:{f.line}", str(f.state), str(f.kind), f.message)
+        if findings:
+            console.print(table)
+        counts = summarise(findings)
+        console.print(
+            f"{counts['total']} finding(s), {counts['approved']} in approved translations",
+            highlight=False,
+        )
+    if findings:
+        raise typer.Exit(1)
+
+
 @models_app.command("list")
 @reports_errors
 def models_list() -> None:

@@ -1,0 +1,115 @@
+"""Quality checks of translations already in the queue: glossary and numbers.
+
+A maintainer changes an approved form ("Bacu" becomes "Baku"): which
+translations, approved ones included, now disagree? An engine turns "€30"
+into "$30" or drops a year: which segments lost a number? ``check_queue``
+answers both without translating anything, so it can run in CI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from transflow.glossary import Glossary
+from transflow.po_store import EntryState, ReviewFile, entry_state
+from transflow.term_enforcement import TermEnforcer
+
+# Digits with inner group or decimal separators ("1,000", "4.5", "1 000");
+# a hyphen is not one, so "2023-2028" holds two numbers.
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_CURRENCY_SYMBOLS = "€$£¥₹₽₺₪"
+
+
+class CheckKind(StrEnum):
+    GLOSSARY = "glossary"
+    NUMBERS = "numbers"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one entry, located so a reviewer or a tool can go to it."""
+
+    po_file: Path
+    line: int  # where the entry starts in the PO file
+    msgid: str
+    state: EntryState
+    kind: CheckKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.po_file}:{self.line}: {self.kind} ({self.state}): {self.message}"
+
+
+def number_problems(source: str, translation: str) -> list[str]:
+    """Numbers and currency symbols of ``source`` that ``translation`` does not keep.
+
+    Separators are ignored when comparing ("1,000" = "1.000", "4.5" = "4,5"),
+    since target languages write them differently.
+    """
+    wanted = Counter(_digits(match) for match in _NUMBER.findall(source))
+    present = Counter(_digits(match) for match in _NUMBER.findall(translation))
+    problems = [
+        f"number {number!r} missing" + (f" ({count}× in the source)" if count > 1 else "")
+        for number, count in wanted.items()
+        if present[number] < count
+    ]
+    wanted_symbols = Counter(c for c in source if c in _CURRENCY_SYMBOLS)
+    present_symbols = Counter(c for c in translation if c in _CURRENCY_SYMBOLS)
+    problems += [
+        f"currency {symbol!r} missing"
+        for symbol, count in wanted_symbols.items()
+        if present_symbols[symbol] < count
+    ]
+    return problems
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def check_file(review_file: ReviewFile, glossary: Glossary) -> list[Finding]:
+    """Every translated entry of one queue file against the glossary and the numbers rule."""
+    metadata = review_file.catalog.metadata
+    source = metadata.get("X-Source-Language", "en")
+    target = metadata.get("Language", review_file.path.parent.name)
+    enforcer = TermEnforcer(glossary.for_pair(source, target), target)
+    findings = []
+    for entry in review_file.active_entries():
+        if not entry.msgstr:
+            continue
+        _, term_problems = enforcer.check(enforcer.find(entry.msgid), entry.msgstr)
+        problems = [(CheckKind.GLOSSARY, str(problem)) for problem in term_problems]
+        problems += [
+            (CheckKind.NUMBERS, problem) for problem in number_problems(entry.msgid, entry.msgstr)
+        ]
+        findings += [
+            Finding(
+                review_file.path,
+                entry.linenum or 0,
+                entry.msgid,
+                entry_state(entry),
+                kind,
+                message,
+            )
+            for kind, message in problems
+        ]
+    return findings
+
+
+def check_queue(review_files: Iterable[ReviewFile], glossary: Glossary) -> list[Finding]:
+    return [
+        finding for review_file in review_files for finding in check_file(review_file, glossary)
+    ]
+
+
+def summarise(findings: Sequence[Finding]) -> dict[str, int]:
+    """Counts per check and how many hit approved entries (the ones that need a human now)."""
+    counts = Counter(str(finding.kind) for finding in findings)
+    counts["approved"] = sum(finding.state is EntryState.APPROVED for finding in findings)
+    counts["total"] = len(findings)
+    return dict(counts)
