@@ -17,6 +17,7 @@ polib). It adds three things polib does not give us:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,7 @@ ENGINE_TAG = "transflow-engine:"
 MARKUP_LOST_TAG = "transflow-markup-lost:"
 GLOSSARY_PROBLEM_TAG = "transflow-glossary:"
 GLOSSARY_MASKED_TAG = "transflow-glossary-masked:"
+REVIEW_TAG = "transflow-review:"
 _MACHINE_TAGS = (
     MACHINE_TRANSLATION_TAG,
     ENGINE_TAG,
@@ -165,6 +167,66 @@ def record_machine_translation(entry: polib.POEntry, machine: MachineTranslation
 def is_flagged(entry: polib.POEntry) -> bool:
     """Awaiting review with a glossary violation: review shows these first."""
     return GLOSSARY_FLAG in entry.flags and entry_state(entry) is EntryState.MACHINE
+
+
+class ReviewAction(StrEnum):
+    APPROVED = "approved"  # the translation as it stood
+    EDITED = "edited"  # the reviewer's own translation, approved
+    REJECTED = "rejected"  # needs work; stays awaiting review
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One reviewer decision on an entry; entries keep their whole history."""
+
+    action: ReviewAction
+    reviewer: str
+    at: str  # ISO 8601, UTC
+    note: str = ""
+    # Approved although the translation breaks the glossary; the reviewer confirmed.
+    glossary_override: bool = False
+
+
+def entry_id(entry: polib.POEntry) -> str:
+    """A short id that survives reordering and edits elsewhere in the article."""
+    return hashlib.sha1(entry.msgid.encode("utf-8")).hexdigest()[:8]
+
+
+def review_history(entry: polib.POEntry) -> list[ReviewRecord]:
+    """Every decision recorded on ``entry``, oldest first."""
+    records = []
+    for line in entry.comment.splitlines():
+        if not line.startswith(REVIEW_TAG):
+            continue
+        try:
+            fields = json.loads(line.removeprefix(REVIEW_TAG))
+            records.append(
+                ReviewRecord(
+                    ReviewAction(fields["action"]),
+                    str(fields["by"]),
+                    str(fields["at"]),
+                    str(fields.get("note", "")),
+                    bool(fields.get("glossary_override", False)),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, ValueError, TypeError):
+            continue  # a hand-damaged record is ignored, not fatal
+    return records
+
+
+def record_review(entry: polib.POEntry, record: ReviewRecord) -> None:
+    """Append ``record`` to the entry's history (one JSON comment line)."""
+    fields: dict[str, object] = {
+        "action": str(record.action),
+        "by": record.reviewer,
+        "at": record.at,
+    }
+    if record.note:
+        fields["note"] = record.note
+    if record.glossary_override:
+        fields["glossary_override"] = True
+    line = f"{REVIEW_TAG} {json.dumps(fields, ensure_ascii=False)}"
+    entry.comment = f"{entry.comment}\n{line}" if entry.comment else line
 
 
 def _decode_comment_text(raw: str) -> str | None:
