@@ -31,6 +31,7 @@ from transflow.po_store import (
     locked,
     po_path,
     record_machine_translation,
+    record_previous_translation,
 )
 from transflow.segmentation import segment
 from transflow.term_enforcement import TermEnforcer
@@ -38,7 +39,6 @@ from transflow.term_enforcement import TermEnforcer
 # A changed sentence is linked to the removed sentence it most resembles, as
 # msgmerge does for fuzzy matches, when they are at least this similar.
 PREVIOUS_SOURCE_MIN_SIMILARITY = 0.5
-PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
 # Optimistic concurrency: translate outside the lock, then merge under it; if
 # another run changed the file meanwhile so that more sentences are missing,
 # translate those and try again.
@@ -310,7 +310,7 @@ def _fill_new_entry(
     if previous is not None:
         entry.previous_msgid = previous.msgid
         if previous.msgstr and entry_state(previous) is EntryState.APPROVED:
-            entry.comment += f"\n{PREVIOUS_TRANSLATION_TAG} {previous.msgstr}"
+            record_previous_translation(entry, previous.msgstr)
 
 
 def _match_previous_sources(

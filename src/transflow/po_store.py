@@ -40,6 +40,7 @@ MARKUP_LOST_TAG = "transflow-markup-lost:"
 GLOSSARY_PROBLEM_TAG = "transflow-glossary:"
 GLOSSARY_MASKED_TAG = "transflow-glossary-masked:"
 REVIEW_TAG = "transflow-review:"
+PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
 _MACHINE_TAGS = (
     MACHINE_TRANSLATION_TAG,
     ENGINE_TAG,
@@ -162,6 +163,20 @@ def record_machine_translation(entry: polib.POEntry, machine: MachineTranslation
         entry.flags.append(GLOSSARY_FLAG)
     elif not machine.glossary_problems and GLOSSARY_FLAG in entry.flags:
         entry.flags.remove(GLOSSARY_FLAG)
+
+
+def record_previous_translation(entry: polib.POEntry, text: str) -> None:
+    """Keep the approved translation of the sentence this entry's source replaced."""
+    line = f"{PREVIOUS_TRANSLATION_TAG} {json.dumps(text, ensure_ascii=False)}"
+    entry.comment = f"{entry.comment}\n{line}" if entry.comment else line
+
+
+def previous_translation(entry: polib.POEntry) -> str | None:
+    """What a reviewer approved for the previous source, a starting point for the new one."""
+    for line in entry.comment.splitlines():
+        if line.startswith(PREVIOUS_TRANSLATION_TAG):
+            return _decode_comment_text(line.removeprefix(PREVIOUS_TRANSLATION_TAG))
+    return None
 
 
 def is_flagged(entry: polib.POEntry) -> bool:

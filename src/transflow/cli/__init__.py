@@ -368,3 +368,16 @@ def models_install(
         f"installed {model.from_code}→{model.to_code} ({model.model_id}) in {model.path}",
         highlight=False,
     )
+
+
+from transflow.cli.review import (  # noqa: E402 - registered after the core commands
+    approve_command,
+    edit_command,
+    reject_command,
+    review_command,
+)
+
+app.command("review")(review_command)
+app.command("approve")(approve_command)
+app.command("edit")(edit_command)
+app.command("reject")(reject_command)

@@ -1,0 +1,406 @@
+"""``transflow review`` (interactive, one key per decision) and its scriptable twins.
+
+The screen is built from :class:`transflow.review.QueueItem` by pure functions
+(``render_item``), so it can be benchmarked and printed without a terminal;
+keys are read with readchar and the edit line is prompt_toolkit's, prefilled
+with the current translation. Every decision goes through
+:class:`transflow.review.ReviewDesk`, which saves it before the next key is read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from transflow.cli.common import (
+    GlossaryOption,
+    LocalesOption,
+    console,
+    languages,
+    reports_errors,
+)
+from transflow.errors import TransflowError
+from transflow.glossary import workspace_glossary
+from transflow.po_store import ReviewAction, select_queue_files
+from transflow.review import (
+    Decision,
+    GlossaryChecker,
+    GlossaryConfirmationNeeded,
+    QueueItem,
+    QueueOrder,
+    ReviewDesk,
+    ReviewError,
+    load_queue,
+    resolve_reviewer,
+)
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="PO files or articles (default: the whole queue)."),
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="Only these language(s).")]
+ReviewerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reviewer", help="Your name (default: $TRANSFLOW_REVIEWER, else git config user.name)."
+    ),
+]
+
+KEYS_HELP = (
+    "[bold]a[/] approve  [bold]e[/] edit  [bold]E[/] edit in $EDITOR  [bold]r[/] reject  "
+    "[bold]s[/] skip  [bold]b[/] back  [bold]q[/] quit  [bold]?[/] help"
+)
+HELP_TEXT = """\
+a  approve the translation as shown (saved at once)
+e  edit it on one line: Enter saves it as the approved translation, Esc cancels
+E  edit it in $VISUAL / $EDITOR; saving a changed text approves it
+r  reject: needs work; you are asked for a note, the entry stays in the queue
+s  skip to the next entry without deciding
+b  back to the previous entry
+q  quit (everything decided so far is already saved)
+Protected terms: green = rendered as the glossary says, red = violated."""
+
+
+def render_item(item: QueueItem, index: int, total: int, decided: int) -> RenderableType:
+    """The review screen for one entry: header, context, source, translation, verdicts."""
+    header = Text.assemble(
+        (f"{item.article}", "bold"),
+        f" → {item.language}   ",
+        (f"{index + 1}/{total}", "bold"),
+        f" in queue · sentence {item.position}/{item.file_total} of the article · ",
+        (f"{decided} decided", "green"),
+        f"   id {item.id}",
+    )
+    parts: list[RenderableType] = [header, _progress_bar(decided, total)]
+    parts += [Text(sentence, style="dim") for sentence in item.context_before]
+    parts.append(Text.assemble(("Source       ", "bold"), _highlight_source(item)))
+    parts.append(Text.assemble(("Translation  ", "bold"), _highlight_translation(item)))
+    if item.terms:
+        verdicts = Text("             ")
+        for mark in item.terms:
+            style, sign = ("green", "✓") if mark.correct else ("bold red", "✗")
+            verdicts.append(f"{sign} {mark.term} → {mark.target_form}  ", style=style)
+        parts.append(verdicts)
+    if item.problems:
+        parts.append(Text("⚑ glossary: " + "; ".join(item.problems), style="bold red"))
+    if item.machine is not None and item.machine.text != item.msgstr:
+        parts.append(Text.assemble(("Machine      ", "bold"), (item.machine.text, "italic")))
+    if item.machine is not None and item.machine.masked_terms:
+        masked = ", ".join(item.machine.masked_terms)
+        parts.append(Text(f"placed by masking (check the words around them): {masked}", "yellow"))
+    if item.previous_msgid:
+        parts.append(Text.assemble(("Old source   ", "bold"), (item.previous_msgid, "dim")))
+    if item.previous_translation:
+        parts.append(Text.assemble(("Alternative  ", "bold"), item.previous_translation))
+    if item.rejection_note is not None:
+        parts.append(Text(f"needs work: {item.rejection_note}", style="yellow"))
+    parts += [Text(sentence, style="dim") for sentence in item.context_after]
+    return Panel(Group(*parts), box=box.ROUNDED, subtitle=KEYS_HELP, subtitle_align="left")
+
+
+def _progress_bar(decided: int, total: int, width: int = 30) -> Text:
+    filled = round(width * decided / total) if total else width
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
+
+
+def _highlight_source(item: QueueItem) -> Text:
+    text = Text(item.msgid)
+    for mark in item.terms:
+        text.stylize("bold cyan" if mark.correct else "bold red", mark.start, mark.end)
+    return text
+
+
+def _highlight_translation(item: QueueItem) -> Text:
+    text = Text(item.msgstr)
+    for mark in item.terms:
+        text.highlight_words([mark.target_form], "green" if mark.correct else "bold red")
+    return text
+
+
+class InteractiveReview:
+    """The key loop; all effects go through the desk, all drawing through ``console``."""
+
+    def __init__(
+        self,
+        items: list[QueueItem],
+        desk: ReviewDesk,
+        output: Console,
+        read_key: Callable[[], str],
+        read_line: Callable[[str, str], str | None],
+        edit_text: Callable[[str], str | None],
+    ) -> None:
+        self.items = items
+        self.desk = desk
+        self.output = output
+        self.read_key = read_key
+        self.read_line = read_line
+        self.edit_text = edit_text
+        self.decided: dict[str, ReviewAction] = {}
+
+    def run(self) -> None:
+        index = 0
+        while 0 <= index < len(self.items):
+            item = self.items[index]
+            self.output.clear()
+            self.output.print(render_item(item, index, len(self.items), len(self.decided)))
+            if item.id in self.decided:
+                self.output.print(f"[green]already {self.decided[item.id]} in this session[/]")
+            key = self.read_key()
+            if key in ("q", "\x04"):
+                break
+            if key == "?":
+                self.output.print(HELP_TEXT, highlight=False)
+                self.output.print("[dim]press any key[/]")
+                self.read_key()
+            elif key == "s":
+                index += 1
+            elif key == "b":
+                index = max(0, index - 1)
+            elif key in ("a", "e", "E", "r") and self._decide(index, key):
+                index += 1
+        self.output.print(
+            f"{len(self.decided)} decision(s) saved; {len(self.items) - len(self.decided)} "
+            "entr(ies) left in this queue",
+            highlight=False,
+        )
+
+    def _decide(self, index: int, key: str) -> bool:
+        """Apply the decision for ``key``; False when cancelled or refused (stay on the entry)."""
+        item = self.items[index]
+        try:
+            decision = self._apply(item, key)
+        except ReviewError as error:
+            self.output.print(f"[bold red]not saved:[/] {error}", highlight=False)
+            self.output.print("[dim]press any key[/]")
+            self.read_key()
+            return False
+        if decision is None:
+            return False
+        self.decided[item.id] = decision.action
+        self.items[index] = replace(item, msgstr=decision.after)
+        return True
+
+    def _apply(self, item: QueueItem, key: str) -> Decision | None:
+        if key == "a":
+            return self._with_glossary_confirmation(
+                lambda confirm: self.desk.approve(
+                    item.path, item.id, seen=item.msgstr, confirm_glossary=confirm
+                )
+            )
+        if key == "r":
+            note = self.read_line("What needs work? ", "")
+            if note is None or not note.strip():
+                return None
+            return self.desk.reject(item.path, item.id, note, seen=item.msgstr)
+        text = self.read_line("> ", item.msgstr) if key == "e" else self.edit_text(item.msgstr)
+        if text is None or text == item.msgstr:
+            return None
+        return self._with_glossary_confirmation(
+            lambda confirm: self.desk.edit(
+                item.path, item.id, text, seen=item.msgstr, confirm_glossary=confirm
+            )
+        )
+
+    def _with_glossary_confirmation(self, decide: Callable[[bool], Decision]) -> Decision | None:
+        try:
+            return decide(False)
+        except GlossaryConfirmationNeeded as needed:
+            self.output.print(
+                "[bold red]This translation breaks the glossary:[/] " + "; ".join(needed.problems),
+                highlight=False,
+            )
+            self.output.print("Approve anyway (recorded as a glossary override)? \\[y/N] ")
+            if self.read_key().lower() != "y":
+                return None
+            return decide(True)
+
+
+def _read_key() -> str:
+    import readchar
+
+    return readchar.readkey()
+
+
+def _read_line(message: str, default: str) -> str | None:
+    """An editable line prefilled with ``default``; Esc cancels (None)."""
+    from prompt_toolkit import prompt
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("escape", eager=True)
+    def _cancel(event) -> None:  # type: ignore[no-untyped-def]
+        event.app.exit(result=None)
+
+    try:
+        return prompt(message, default=default, key_bindings=bindings)
+    except EOFError:
+        return None
+
+
+def _edit_in_editor(text: str) -> str | None:
+    edited = typer.edit(text, require_save=True)
+    return None if edited is None else edited.rstrip("\n")
+
+
+def _queue(
+    paths: list[Path] | None,
+    to: str | None,
+    locales: Path,
+    glossary: list[Path] | None,
+    flagged_only: bool = False,
+    order: QueueOrder = QueueOrder.ARTICLE,
+) -> tuple[list[QueueItem], GlossaryChecker]:
+    protected = workspace_glossary(glossary)
+    protected.raise_for_errors()
+    checker = GlossaryChecker(protected)
+    files = select_queue_files(locales, paths or [], languages(to) if to else [])
+    return load_queue(files, checker=checker, flagged_only=flagged_only, order=order), checker
+
+
+@reports_errors
+def review_command(
+    paths: PathsArgument = None,
+    to: ToOption = None,
+    flagged_only: Annotated[
+        bool, typer.Option("--flagged-only", help="Only entries that break the glossary.")
+    ] = False,
+    order: Annotated[
+        QueueOrder, typer.Option("--order", help="article, or risk: flagged and unsure first.")
+    ] = QueueOrder.ARTICLE,
+    reviewer: ReviewerOption = None,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Print the queue with entry ids instead (scripts).")
+    ] = False,
+    locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
+) -> None:
+    """Walk the entries awaiting review, one key per decision, each saved at once.
+
+    Example: [bold]transflow review --to pt --order risk --reviewer "Ana Lima"[/]
+    """
+    items, checker = _queue(paths, to, locales, glossary, flagged_only, order)
+    if list_only:
+        _print_queue(items)
+        return
+    if not items:
+        console.print("nothing awaits review", highlight=False)
+        return
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise TransflowError(
+            "review needs an interactive terminal; in scripts use 'transflow review --list' "
+            "with 'transflow approve', 'edit' and 'reject'"
+        )
+    desk = ReviewDesk(resolve_reviewer(reviewer), checker)
+    InteractiveReview(items, desk, console, _read_key, _read_line, _edit_in_editor).run()
+
+
+def _print_queue(items: list[QueueItem]) -> None:
+    table = Table(title=f"{len(items)} entr(ies) awaiting review", box=box.SIMPLE_HEAD)
+    for column in ("id", "file", "line", "flag", "source"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        flag = (
+            "glossary"
+            if item.problems
+            else ("needs work" if item.rejection_note is not None else "")
+        )
+        table.add_row(item.id, str(item.path), str(item.position), flag, item.msgid)
+    console.print(table)
+
+
+def _print_decision(decision: Decision) -> None:
+    console.print(
+        f"{decision.action} {decision.path} {decision.id} by {decision.reviewer}"
+        + (" (glossary override)" if decision.glossary_override else ""),
+        highlight=False,
+    )
+    if decision.before != decision.after:
+        console.print(f"  - {decision.before}\n  + {decision.after}", highlight=False)
+
+
+ConfirmOption = Annotated[
+    bool,
+    typer.Option("--confirm-glossary", help="Approve even though the glossary check fails."),
+]
+
+
+def _desk(reviewer: str | None, glossary: list[Path] | None) -> ReviewDesk:
+    protected = workspace_glossary(glossary)
+    protected.raise_for_errors()
+    return ReviewDesk(resolve_reviewer(reviewer), GlossaryChecker(protected))
+
+
+@reports_errors
+def approve_command(
+    po_file: Annotated[Path, typer.Argument(help="The PO file.")],
+    ids: Annotated[list[str] | None, typer.Argument(help="Entry ids (see review --list).")] = None,
+    all_unflagged: Annotated[
+        bool, typer.Option("--all-unflagged", help="Approve every entry passing the glossary.")
+    ] = False,
+    confirm_glossary: ConfirmOption = False,
+    reviewer: ReviewerOption = None,
+    glossary: GlossaryOption = None,
+) -> None:
+    """Approve entries by id, or every unflagged entry of a file; prints what changed.
+
+    Example: [bold]transflow approve locales/pt/story.po 3f2a9c1e --reviewer Ana[/]
+    """
+    if not po_file.is_file():
+        raise TransflowError(f"{po_file}: no such PO file")
+    desk = _desk(reviewer, glossary)
+    if all_unflagged == bool(ids):
+        raise TransflowError("name entry ids or pass --all-unflagged (not both)")
+    decisions = (
+        desk.approve_unflagged(po_file)
+        if all_unflagged
+        else [desk.approve(po_file, i, confirm_glossary=confirm_glossary) for i in ids or []]
+    )
+    for decision in decisions:
+        _print_decision(decision)
+    console.print(f"{len(decisions)} entr(ies) approved", highlight=False)
+
+
+@reports_errors
+def edit_command(
+    po_file: Annotated[Path, typer.Argument(help="The PO file.")],
+    entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
+    text: Annotated[str, typer.Argument(help="The approved translation.")],
+    confirm_glossary: ConfirmOption = False,
+    reviewer: ReviewerOption = None,
+    glossary: GlossaryOption = None,
+) -> None:
+    """Replace an entry's translation with yours and approve it.
+
+    Example: [bold]transflow edit locales/pt/story.po 3f2a9c1e "Texto revisto."[/]
+    """
+    if not po_file.is_file():
+        raise TransflowError(f"{po_file}: no such PO file")
+    desk = _desk(reviewer, glossary)
+    _print_decision(desk.edit(po_file, entry, text, confirm_glossary=confirm_glossary))
+
+
+@reports_errors
+def reject_command(
+    po_file: Annotated[Path, typer.Argument(help="The PO file.")],
+    entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
+    note: Annotated[str, typer.Option("--note", help="What needs work.")],
+    reviewer: ReviewerOption = None,
+) -> None:
+    """Mark an entry as needing work, with a note; it stays in the queue.
+
+    Example: [bold]transflow reject locales/pt/story.po 3f2a9c1e --note "wrong tense"[/]
+    """
+    if not po_file.is_file():
+        raise TransflowError(f"{po_file}: no such PO file")
+    _print_decision(ReviewDesk(resolve_reviewer(reviewer)).reject(po_file, entry, note))
