@@ -10,7 +10,8 @@ with the current translation. Every decision goes through
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -219,7 +220,9 @@ class InteractiveReview:
                 "[bold red]This translation breaks the glossary:[/] " + "; ".join(needed.problems),
                 highlight=False,
             )
-            self.output.print("Approve anyway (recorded as a glossary override)? \\[y/N] ")
+            self.output.print(
+                "Approve anyway (recorded as a glossary override)? \\[y/N] ", highlight=False
+            )
             if self.read_key().lower() != "y":
                 return None
             return decide(True)
@@ -302,7 +305,27 @@ def review_command(
             "with 'transflow approve', 'edit' and 'reject'"
         )
     desk = ReviewDesk(resolve_reviewer(reviewer), checker)
-    InteractiveReview(items, desk, console, _read_key, _read_line, _edit_in_editor).run()
+    with _keys_unbuffered():
+        InteractiveReview(items, desk, console, _read_key, _read_line, _edit_in_editor).run()
+
+
+@contextmanager
+def _keys_unbuffered() -> Iterator[None]:
+    """Keep the terminal in cbreak mode for the whole session.
+
+    readchar switches to raw mode only while it waits; a key typed while the
+    screen is being drawn would otherwise sit in the line buffer until Enter.
+    """
+    import termios
+    import tty
+
+    descriptor = sys.stdin.fileno()
+    saved = termios.tcgetattr(descriptor)
+    tty.setcbreak(descriptor)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
 
 
 def _print_queue(items: list[QueueItem]) -> None:
