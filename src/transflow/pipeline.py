@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +111,47 @@ def article_reference(path: Path) -> str:
         return resolved.as_posix()
 
 
+@dataclass(frozen=True)
+class ArticleJob:
+    """One article to bring into one language's queue: what it holds and where it goes."""
+
+    path: Path
+    sentences: list[SourceSentence]
+    markdown: bool
+    reference: str
+    po_file: Path
+    source: str
+    target: str
+
+    @property
+    def distinct(self) -> list[str]:
+        return list(dict.fromkeys(sentence.text for sentence in self.sentences))
+
+
+def prepare_job(
+    article_path: Path, *, source: str, target: str, locales_dir: Path = Path("locales")
+) -> ArticleJob:
+    """Read and segment an article; bad input raises here, before any translation."""
+    article = read_article(article_path)
+    sentences = article_sentences(article, source)
+    if not sentences:
+        raise TransflowError(f"{article_path}: no sentences to translate")
+    return ArticleJob(
+        path=article_path,
+        sentences=sentences,
+        markdown=article.format == ArticleFormat.MARKDOWN,
+        reference=article_reference(article_path),
+        po_file=po_path(locales_dir, target, article_path),
+        source=source,
+        target=target,
+    )
+
+
+def missing_sentences(job: ArticleJob, translations: Mapping[str, MachineTranslation]) -> list[str]:
+    """Sentences of ``job`` with neither a usable entry in its queue file nor a translation."""
+    return _missing_translations(ReviewFile.load(job.po_file), job.distinct, translations)
+
+
 def translate_article(
     article_path: Path,
     *,
@@ -127,58 +168,70 @@ def translate_article(
     (``Glossary.for_pair``); new translations are checked against them.
     """
     started = time.perf_counter()
-    article = read_article(article_path)
-    sentences = article_sentences(article, source)
-    if not sentences:
-        raise TransflowError(f"{article_path}: no sentences to translate")
+    job = prepare_job(article_path, source=source, target=target, locales_dir=locales_dir)
     engine = engine or select_engine(engine_name, source, target)
-    model = engine.model_id(source, target)
-    path = po_path(locales_dir, target, article_path)
-    reference = article_reference(article_path)
-    distinct = list(dict.fromkeys(sentence.text for sentence in sentences))
-    translations: dict[str, MachineTranslation] = {}
     enforcer = TermEnforcer(terms, target)
 
-    for _attempt in range(MAX_MERGE_ATTEMPTS):
-        missing = _missing_translations(ReviewFile.load(path), distinct, translations)
-        translations |= translate_sentences(
+    def translate(texts: list[str]) -> dict[str, MachineTranslation]:
+        return translate_sentences(
             engine,
-            missing,
+            texts,
             source=source,
             target=target,
-            markdown=article.format == ArticleFormat.MARKDOWN,
+            markdown_sentences=texts if job.markdown else (),
             enforcer=enforcer,
         )
-        with locked(path):
-            review_file = ReviewFile.load(path)
-            _check_same_article(review_file, reference)
-            if _missing_translations(review_file, distinct, translations):
+
+    return write_queue(job, {}, translate, engine, started=started)
+
+
+def write_queue(
+    job: ArticleJob,
+    translations: Mapping[str, MachineTranslation],
+    translate: Callable[[list[str]], dict[str, MachineTranslation]],
+    engine: Engine,
+    *,
+    started: float,
+) -> QueueUpdate:
+    """Merge ``translations`` into the job's queue file, translating whatever is still missing.
+
+    Optimistic concurrency: ``translate`` runs outside the lock; the merge
+    runs under it and starts over if another run changed the file meanwhile
+    so that more sentences are missing.
+    """
+    known = dict(translations)
+    for _attempt in range(MAX_MERGE_ATTEMPTS):
+        known |= translate(missing_sentences(job, known))
+        with locked(job.po_file):
+            review_file = ReviewFile.load(job.po_file)
+            _check_same_article(review_file, job.reference)
+            if _missing_translations(review_file, job.distinct, known):
                 continue
-            merge = _merge(review_file, sentences, translations, reference)
+            merge = _merge(review_file, job.sentences, known, job.reference)
             review_file.update_header(
-                language=target,
-                source_language=source,
-                project=article_path.stem,
-                source_file=reference,
+                language=job.target,
+                source_language=job.source,
+                project=job.path.stem,
+                source_file=job.reference,
             )
             review_file.save()
             flagged = review_file.stats().flagged
             break
     else:
-        raise TransflowError(f"{path}: changed by other runs too often; try again")
+        raise TransflowError(f"{job.po_file}: changed by other runs too often; try again")
 
     return QueueUpdate(
-        article=article_path,
-        language=target,
-        po_file=path,
-        sentences=len(distinct),
+        article=job.path,
+        language=job.target,
+        po_file=job.po_file,
+        sentences=len(job.distinct),
         translated=merge.translated,
         reused=merge.reused,
         approved=merge.approved,
         obsoleted=merge.obsoleted,
         seconds=time.perf_counter() - started,
         engine=engine.name,
-        model=model,
+        model=engine.model_id(job.source, job.target),
         markup_lost=merge.markup_lost,
         term_occurrences=merge.term_occurrences,
         terms_correct=merge.terms_correct,
@@ -193,19 +246,21 @@ def translate_sentences(
     *,
     source: str,
     target: str,
-    markdown: bool = False,
+    markdown_sentences: Collection[str] = (),
     enforcer: TermEnforcer | None = None,
 ) -> dict[str, MachineTranslation]:
-    """Machine-translate ``sentences``; keys are the sentences as given.
+    """Machine-translate ``sentences`` in one engine batch; keys are the sentences as given.
 
-    The engine sees plain text: inline Markdown is stripped before and put
-    back after, and line breaks inside a sentence become spaces. With an
-    ``enforcer``, protected terms are checked (and repaired) on that plain text.
+    The engine sees plain text: inline Markdown is stripped from the
+    ``markdown_sentences`` before and put back after, and line breaks inside a
+    sentence become spaces. With an ``enforcer``, protected terms are checked
+    (and repaired) on that plain text.
     """
     if not sentences:
         return {}
     enforcer = enforcer or TermEnforcer((), target)
-    prepared = [_prepare(sentence, markdown) for sentence in sentences]
+    markdown = set(markdown_sentences)
+    prepared = [_prepare(sentence, sentence in markdown) for sentence in sentences]
     engine_texts = list(dict.fromkeys(text for text, _ in prepared))
     results = dict(
         zip(engine_texts, enforcer.translate(engine, engine_texts, source, target), strict=True)
@@ -240,7 +295,7 @@ def _prepare(sentence: str, markdown: bool) -> tuple[str, object | None]:
 
 
 def _missing_translations(
-    review_file: ReviewFile, distinct: list[str], translations: dict[str, MachineTranslation]
+    review_file: ReviewFile, distinct: list[str], translations: Mapping[str, MachineTranslation]
 ) -> list[str]:
     """Sentences that have neither a usable entry in the file nor a fresh translation."""
     usable = {entry.msgid for entry in review_file.catalog if entry.msgstr}
