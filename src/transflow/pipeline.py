@@ -207,14 +207,17 @@ def write_queue(
             _check_same_article(review_file, job.reference)
             if _missing_translations(review_file, job.distinct, known):
                 continue
+            unchanged = str(review_file.catalog)
             merge = _merge(review_file, job.sentences, known, job.reference)
-            review_file.update_header(
-                language=job.target,
-                source_language=job.source,
-                project=job.path.stem,
-                source_file=job.reference,
-            )
-            review_file.save()
+            # An up-to-date file is not rewritten: reruns leave it byte for byte as it was.
+            if str(review_file.catalog) != unchanged:
+                review_file.update_header(
+                    language=job.target,
+                    source_language=job.source,
+                    project=job.path.stem,
+                    source_file=job.reference,
+                )
+                review_file.save()
             flagged = review_file.stats().flagged
             break
     else:

@@ -44,12 +44,14 @@ class ArgosEngine(Engine):
         max_batch_size: int = 32,
         batch_type: str = "examples",
         intra_threads: int = 0,
+        inter_threads: int = 1,
     ) -> None:
         self.beam_size = beam_size
         self.length_penalty = length_penalty
         self.max_batch_size = max_batch_size
         self.batch_type = batch_type
         self.intra_threads = intra_threads or os.cpu_count() or 1
+        self.inter_threads = inter_threads
         self._loaded: dict[str, _LoadedModel] = {}
 
     @cached_property
@@ -67,6 +69,15 @@ class ArgosEngine(Engine):
             if pivot_in == PIVOT_LANGUAGE and source != target
         }
         return direct | via_pivot
+
+    def use_workers(self, workers: int) -> None:
+        """Decode ``workers`` batches at once, sharing the cores between them.
+
+        CTranslate2 runs ``inter_threads`` batches in parallel, each with
+        ``intra_threads`` threads; models already loaded keep their setting.
+        """
+        self.inter_threads = max(1, workers)
+        self.intra_threads = max(1, (os.cpu_count() or 1) // self.inter_threads)
 
     def model_id(self, source: str, target: str) -> str:
         return "+".join(model.model_id for model in self._route(source, target))
@@ -146,7 +157,10 @@ class ArgosEngine(Engine):
             package = load_package(model.path)
             try:
                 translator = ctranslate2.Translator(
-                    str(model.path / "model"), device="cpu", intra_threads=self.intra_threads
+                    str(model.path / "model"),
+                    device="cpu",
+                    intra_threads=self.intra_threads,
+                    inter_threads=self.inter_threads,
                 )
             except (RuntimeError, ValueError, OSError) as error:
                 raise EngineError(f"{model.path}: the model does not load ({error})") from error

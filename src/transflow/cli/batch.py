@@ -1,0 +1,193 @@
+"""``transflow batch``: the library's :func:`transflow.batch.run_batch` with progress bars."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich import box
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from transflow.cli.common import (
+    GlossaryOption,
+    LocalesOption,
+    SourceOption,
+    console,
+    error_console,
+    languages,
+    reports_errors,
+)
+from transflow.errors import TransflowError
+from transflow.fileio import write_text_atomically
+from transflow.glossary import workspace_glossary
+
+if TYPE_CHECKING:  # the batch machinery (and the engines) load only when the command runs
+    from transflow.batch import ArticleOutcome, BatchReport
+
+
+class _ProgressBars:
+    """Overall and per-language bars (articles), with the engine's sentences per second."""
+
+    def __init__(self, progress: Progress, articles: int, languages: int) -> None:
+        self.progress = progress
+        self.overall = progress.add_task("all languages", total=articles * languages, rate="")
+        self.tasks: dict[str, TaskID] = {}
+        self.sentences = 0
+        self.started = time.perf_counter()
+
+    def language_started(self, language: str, articles: int) -> None:
+        self.tasks[language] = self.progress.add_task(f"→ {language}", total=articles, rate="")
+
+    def article_done(self, outcome: ArticleOutcome) -> None:
+        self.progress.advance(self.tasks[outcome.language])
+        self.progress.advance(self.overall)
+        if outcome.status == "failed":
+            self.progress.console.print(f"[bold red]failed:[/] {outcome.error}", highlight=False)
+
+    def sentences_translated(self, language: str, count: int) -> None:
+        self.sentences += count
+        rate = self.sentences / max(1e-9, time.perf_counter() - self.started)
+        self.progress.update(self.tasks[language], rate=f"{rate:,.0f} sentences/s")
+
+
+class _Quiet:
+    """--quiet: nothing while running; failures are in the summary."""
+
+    def language_started(self, language: str, articles: int) -> None: ...
+
+    def article_done(self, outcome: ArticleOutcome) -> None: ...
+
+    def sentences_translated(self, language: str, count: int) -> None: ...
+
+
+@reports_errors
+def batch_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Articles, folders (searched recursively) or .list files."),
+    ],
+    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    source: SourceOption = "en",
+    engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel decoding workers.")] = 1,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a JSON report here.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be translated; change nothing.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Only errors and the final summary (for cron).")
+    ] = False,
+    chunk_sentences: Annotated[
+        int,
+        typer.Option(
+            "--chunk-sentences",
+            min=1,
+            help="Missing sentences pooled per engine batch (memory and restart granularity).",
+        ),
+    ] = 2048,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address (tcp://HOST:8786) or scheduler file."
+        ),
+    ] = None,
+    locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
+) -> None:
+    """Translate many articles into several languages; reruns do only what is missing.
+
+    Killed at any point, a rerun picks up where the job stopped. A bad article
+    is reported and skipped; the exit code is 1 if any article failed.
+
+    Example: [bold]transflow batch articles/ --to pt,de --report report.json[/]
+    """
+    from transflow.batch import discover_articles, run_batch
+
+    targets = languages(to)
+    protected = workspace_glossary(glossary)
+    protected.raise_for_errors()
+    articles, problems = discover_articles(paths)
+    if not articles and not problems:
+        raise TransflowError("no .txt or .md articles found in " + ", ".join(map(str, paths)))
+    factory = None
+    if scheduler:
+        from transflow.distributed import DaskEngine, connect
+
+        client = connect(scheduler)
+        factory = lambda _source, _target: DaskEngine(client, engine)  # noqa: E731
+
+    options = {
+        "targets": targets,
+        "source": source,
+        "glossary": protected,
+        "locales_dir": locales,
+        "engine_name": engine,
+        "engine_factory": factory,
+        "workers": jobs,
+        "dry_run": dry_run,
+        "problems": problems,
+        "chunk_sentences": chunk_sentences,
+    }
+    if quiet:
+        result = run_batch(articles, observer=_Quiet(), **options)
+    else:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=error_console, transient=True) as progress:
+            bars = _ProgressBars(progress, len(articles), len(targets))
+            result = run_batch(articles, observer=bars, **options)
+    if report is not None:
+        write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    _print_summary(result, quiet)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(result: BatchReport, quiet: bool) -> None:
+    totals = result.totals()
+    table = Table(
+        title="Batch " + ("plan (dry run)" if result.dry_run else "done"), box=box.SIMPLE_HEAD
+    )
+    for column in ("lang", "engine", "articles", "translated", "memory", "reused", "flagged"):
+        table.add_column(column, justify="left" if column in ("lang", "engine") else "right")
+    for code, run in result.languages.items():
+        outcomes = [o for o in result.outcomes if o.language == code]
+        table.add_row(
+            code,
+            f"{run.engine} ({run.model})",
+            str(len(outcomes)),
+            str(sum(o.translated for o in outcomes)),
+            str(sum(o.from_memory for o in outcomes)),
+            str(sum(o.reused for o in outcomes)),
+            str(sum(o.flagged for o in outcomes)),
+        )
+    if not quiet:
+        console.print(table)
+    for failure in result.failed:
+        error_console.print(f"[bold red]failed:[/] {failure.error}", highlight=False)
+    console.print(
+        f"{totals['articles']} article(s), {totals['translated']} sentence(s) translated, "
+        f"{totals['from_memory']} from memory, {totals['failed']} failed, "
+        f"{result.seconds:.1f} s",
+        highlight=False,
+    )
