@@ -1,0 +1,98 @@
+"""How long a reviewer waits for the first screen of a 5,000-entry queue file.
+
+Builds a PO file of 5,000 machine-translated entries (the sample article's
+sentences, numbered so each is distinct; every tenth flagged by the glossary),
+then times what ``transflow review`` does before the first key can be pressed:
+loading the file strictly, building the queue with the glossary check of every
+entry, and rendering the first screen. Also times ``transflow review --list``'s
+table for the whole queue.
+
+    .venv/bin/python benchmarks/review_bench.py [--entries 5000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+from rich.console import Console
+
+from transflow.cli.review import render_item
+from transflow.glossary import load_glossary
+from transflow.po_store import MachineTranslation, ReviewFile, record_machine_translation
+from transflow.review import GlossaryChecker, load_queue
+from transflow.segmentation import split_sentences
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "examples" / "articles" / "azerbaijan-israel-presidents-baku.txt"
+
+
+def build_queue(path: Path, entries: int) -> None:
+    sentences = split_sentences(SAMPLE.read_text(encoding="utf-8"), "en")
+    review_file = ReviewFile.load(path)
+    for index in range(entries):
+        source = f"{sentences[index % len(sentences)]} ({index})"
+        entry = polib.POEntry(msgid=source, occurrences=[("article.txt", str(index + 1))])
+        problems = ("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",) if index % 10 == 0 else ()
+        record_machine_translation(
+            entry,
+            MachineTranslation(source.upper(), "argos", "bench", -0.3, glossary_problems=problems),
+        )
+        review_file.catalog.append(entry)
+    review_file.update_header(
+        language="pt", source_language="en", project="bench", source_file="article.txt"
+    )
+    review_file.save()
+
+
+def timed(action: Callable[[], object], runs: int) -> float:
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    checker = GlossaryChecker(load_glossary([REPO / "glossary"]))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "pt" / "bench.po"
+        build_queue(path, options.entries)
+        size = path.stat().st_size
+
+        def first_screen() -> None:
+            items = load_queue([ReviewFile.load(path)], checker=checker)
+            console = Console(file=io.StringIO(), width=120, force_terminal=True)
+            console.print(render_item(items[0], 0, len(items), 0))
+
+        load = timed(lambda: ReviewFile.load(path), options.runs)
+        review_file = ReviewFile.load(path)
+        queue = timed(lambda: load_queue([review_file], checker=checker), options.runs)
+        items = load_queue([review_file], checker=checker)
+        render = timed(
+            lambda: Console(file=io.StringIO(), width=120, force_terminal=True).print(
+                render_item(items[0], 0, len(items), 0)
+            ),
+            options.runs,
+        )
+        total = timed(first_screen, options.runs)
+    print(f"{options.entries} entries, {size / 1e6:.1f} MB PO file, median of {options.runs}")
+    print(f"load (strict check + polib)   {load * 1000:8.1f} ms")
+    print(f"queue with glossary check     {queue * 1000:8.1f} ms")
+    print(f"render first screen           {render * 1000:8.1f} ms")
+    print(f"first screen, end to end      {total * 1000:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
