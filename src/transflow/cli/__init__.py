@@ -381,3 +381,11 @@ app.command("review")(review_command)
 app.command("approve")(approve_command)
 app.command("edit")(edit_command)
 app.command("reject")(reject_command)
+
+from transflow.cli.diff import diff_command  # noqa: E402 - registered after the core commands
+
+app.command("diff")(diff_command)
+
+from transflow.cli.batch import batch_command  # noqa: E402 - registered after the core commands
+
+app.command("batch")(batch_command)
