@@ -27,6 +27,7 @@ from transflow.po_store import (
     ReviewFile,
     entry_id,
     entry_state,
+    machine_translation,
     review_history,
 )
 
@@ -213,3 +214,26 @@ def test_scriptable_errors_are_one_line(workspace: Path, queue: list) -> None:
     assert "locales/pt/none.po: no such PO file" in missing.stderr
     empty = runner.invoke(app, ["edit", str(PO), entry_id(queue[0]), "  "])
     assert "cannot be empty" in empty.stderr
+
+
+def test_an_engine_alternative_can_be_picked_and_edited(workspace: Path, queue: list) -> None:
+    index, alternative = next(
+        (i, machine_translation(e).alternatives[0])
+        for i, e in enumerate(queue)
+        if machine_translation(e).alternatives
+    )
+    child = spawn(workspace)
+    for position in range(1, index + 1):
+        child.expect(f"{position}/{len(queue)}")
+        child.send("s")
+    child.expect(f"{index + 1}/{len(queue)}")
+    child.expect("Alternative 1")
+    child.send("1")
+    child.expect("> ")
+    child.send("\r")
+    child.expect(f"{index + 2}/{len(queue)}")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    entry = saved()[queue[index].msgid]
+    assert entry.msgstr == alternative
+    assert entry_state(entry) is EntryState.APPROVED

@@ -165,6 +165,7 @@ FLAGGED = MachineTranslation(
     terms_correct=1,
     glossary_problems=("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",),
     masked_terms=("Ilham Aliyev",),
+    alternatives=("Presidente do Azerbaijan.", 'Um "outro"\nmodo.'),
 )
 
 

@@ -78,9 +78,10 @@ def test_glossary_change_lists_the_translations_that_now_disagree(queue: Path) -
     assert all(f.message.startswith("Baku: expected 'Bacu'") for f in findings)
     assert EntryState.APPROVED in {f.state for f in findings}
     lines = PO.read_text(encoding="utf-8").splitlines()
-    for finding in findings:
-        entry_text = "\n".join(lines[finding.line - 1 : finding.line + 8])
-        assert "msgid" in entry_text
+    for finding in findings:  # the line opens the entry's block, which holds its msgid
+        block = lines[finding.line - 1 :]
+        block = block[: block.index("")] if "" in block else block
+        assert f'msgid "{finding.msgid[:20]}' in "\n".join(block)
     assert summarise(findings)["approved"] == 1
 
 

@@ -222,3 +222,15 @@ def test_sample_article_with_bundled_model_and_shipped_glossary() -> None:
             correct_in_unflagged += correct
     assert total >= 45
     assert correct_in_unflagged == unflagged_total
+
+
+def test_alternatives_are_other_hypotheses_as_good_on_the_glossary(
+    copy_engine: RecordingEngine,
+) -> None:
+    enforcer = TermEnforcer(TERMS, "pt")
+    sentence = "Herzog met Herzog in Baku."
+    [result] = enforcer.translate(copy_engine, [sentence], "en", "pt")
+    assert 1 <= len(result.alternatives) <= 2
+    assert result.text not in result.alternatives
+    for alternative in result.alternatives:
+        assert enforcer.check(enforcer.find(sentence), alternative)[1] == []

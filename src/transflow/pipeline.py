@@ -272,10 +272,11 @@ def translate_sentences(
     translations = {}
     for sentence, (text, markup) in zip(sentences, prepared, strict=True):
         result = results[text]
-        output, lost = result.text, []
+        output, lost, alternatives = result.text, [], result.alternatives
         if markup is not None:
             restored = restore_inline(result.text, markup)
             output, lost = restored.text, restored.lost
+            alternatives = tuple(restore_inline(alt, markup).text for alt in alternatives)
         translations[sentence] = MachineTranslation(
             output,
             engine.name,
@@ -286,6 +287,7 @@ def translate_sentences(
             terms_correct=result.correct,
             glossary_problems=tuple(str(problem) for problem in result.problems),
             masked_terms=result.masked,
+            alternatives=alternatives,
         )
     return translations
 

@@ -40,6 +40,7 @@ MARKUP_LOST_TAG = "transflow-markup-lost:"
 GLOSSARY_PROBLEM_TAG = "transflow-glossary:"
 GLOSSARY_MASKED_TAG = "transflow-glossary-masked:"
 REVIEW_TAG = "transflow-review:"
+ALTERNATIVE_TAG = "transflow-alternative:"
 PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
 _MACHINE_TAGS = (
     MACHINE_TRANSLATION_TAG,
@@ -47,6 +48,7 @@ _MACHINE_TAGS = (
     MARKUP_LOST_TAG,
     GLOSSARY_PROBLEM_TAG,
     GLOSSARY_MASKED_TAG,
+    ALTERNATIVE_TAG,
 )
 # A gettext flag, so any PO tool can filter on it; msgfmt ignores flags it does not know.
 GLOSSARY_FLAG = "glossary-violation"
@@ -81,6 +83,8 @@ class MachineTranslation:
     glossary_problems: tuple[str, ...] = ()
     # Terms put back after masking: the words around them deserve a look.
     masked_terms: tuple[str, ...] = ()
+    # Other engine hypotheses, as good on the glossary, offered to the reviewer.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ def machine_translation(entry: polib.POEntry) -> MachineTranslation | None:
         terms_correct=int(correct) if correct.isdigit() else 0,
         glossary_problems=tuple(lists[GLOSSARY_PROBLEM_TAG]),
         masked_terms=tuple(lists[GLOSSARY_MASKED_TAG]),
+        alternatives=tuple(
+            text
+            for raw in lists[ALTERNATIVE_TAG]
+            if (text := _decode_comment_text(raw)) is not None
+        ),
     )
 
 
@@ -154,6 +163,10 @@ def record_machine_translation(entry: polib.POEntry, machine: MachineTranslation
         *(f"{GLOSSARY_PROBLEM_TAG} {problem}" for problem in machine.glossary_problems),
         *(f"{GLOSSARY_MASKED_TAG} {term}" for term in machine.masked_terms),
         *(f"{MARKUP_LOST_TAG} {lost}" for lost in machine.markup_lost),
+        *(
+            f"{ALTERNATIVE_TAG} {json.dumps(text, ensure_ascii=False)}"
+            for text in machine.alternatives
+        ),
     ]
     entry.comment = "\n".join([engine_line, text_line, *notes, *kept])
     entry.msgstr = machine.text

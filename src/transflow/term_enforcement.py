@@ -39,6 +39,7 @@ from transflow.term_matching import TermMatch, TermMatcher
 # How many hypotheses to ask for when a sentence holds protected terms. Beam
 # search keeps this many anyway, so the alternatives cost nothing extra.
 N_BEST = 4
+MAX_ALTERNATIVES = 2
 
 # Invented names the bundled en→pt model copied verbatim in probe sentences
 # (``calibrate_pools`` in benchmarks/placeholder_bench.py). Typed names keep
@@ -89,6 +90,8 @@ class EnforcedTranslation:
     correct: int  # of those, rendered as their approved form
     masked: tuple[str, ...]  # terms put in by masking: check the words around them
     problems: tuple[TermProblem, ...]
+    # Other hypotheses no worse on the glossary, for the reviewer to pick from.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> bool:
@@ -269,6 +272,11 @@ class TermEnforcer:
         best = next((c for c in options if not c.problems), None)
         if best is None:
             best = min(options, key=lambda c: len(c.problems))
+        alternatives = [
+            c.hypothesis.text
+            for c in options
+            if c is not best and len(c.problems) <= len(best.problems)
+        ]
         return EnforcedTranslation(
             best.hypothesis.text,
             best.hypothesis.score,
@@ -276,6 +284,9 @@ class TermEnforcer:
             best.correct,
             best.masked,
             best.problems,
+            tuple(text for text in dict.fromkeys(alternatives) if text != best.hypothesis.text)[
+                :MAX_ALTERNATIVES
+            ],
         )
 
     def _mask(

@@ -66,6 +66,7 @@ a  approve the translation as shown (saved at once)
 e  edit it on one line: Enter saves it as the approved translation, Esc cancels
 E  edit it in $VISUAL / $EDITOR; saving a changed text approves it
 r  reject: needs work; you are asked for a note, the entry stays in the queue
+1, 2  start the edit line from engine alternative 1 or 2 (when shown)
 s  skip to the next entry without deciding
 b  back to the previous entry
 q  quit (everything decided so far is already saved)
@@ -102,11 +103,17 @@ def render_item(item: QueueItem, index: int, total: int, decided: int) -> Render
     if item.previous_msgid:
         parts.append(Text.assemble(("Old source   ", "bold"), (item.previous_msgid, "dim")))
     if item.previous_translation:
-        parts.append(Text.assemble(("Alternative  ", "bold"), item.previous_translation))
+        parts.append(Text.assemble(("Was approved ", "bold"), item.previous_translation))
+    for number, alternative in enumerate(_alternatives(item), start=1):
+        parts.append(Text.assemble((f"Alternative {number}", "bold"), " ", alternative))
     if item.rejection_note is not None:
         parts.append(Text(f"needs work: {item.rejection_note}", style="yellow"))
     parts += [Text(sentence, style="dim") for sentence in item.context_after]
     return Panel(Group(*parts), box=box.ROUNDED, subtitle=KEYS_HELP, subtitle_align="left")
+
+
+def _alternatives(item: QueueItem) -> tuple[str, ...]:
+    return item.machine.alternatives if item.machine is not None else ()
 
 
 def _progress_bar(decided: int, total: int, width: int = 30) -> Text:
@@ -167,7 +174,7 @@ class InteractiveReview:
                 index += 1
             elif key == "b":
                 index = max(0, index - 1)
-            elif key in ("a", "e", "E", "r") and self._decide(index, key):
+            elif key in ("a", "e", "E", "r", "1", "2") and self._decide(index, key):
                 index += 1
         self.output.print(
             f"{len(self.decided)} decision(s) saved; {len(self.items) - len(self.decided)} "
@@ -203,7 +210,15 @@ class InteractiveReview:
             if note is None or not note.strip():
                 return None
             return self.desk.reject(item.path, item.id, note, seen=item.msgstr)
-        text = self.read_line("> ", item.msgstr) if key == "e" else self.edit_text(item.msgstr)
+        if key in ("1", "2"):
+            alternatives = _alternatives(item)
+            if int(key) > len(alternatives):
+                return None
+            text = self.read_line("> ", alternatives[int(key) - 1])
+        elif key == "e":
+            text = self.read_line("> ", item.msgstr)
+        else:
+            text = self.edit_text(item.msgstr)
         if text is None or text == item.msgstr:
             return None
         return self._with_glossary_confirmation(
