@@ -30,6 +30,7 @@ from transflow.cli.common import (
     languages,
     reports_errors,
 )
+from transflow.diff import Op, word_diff
 from transflow.errors import TransflowError
 from transflow.glossary import workspace_glossary
 from transflow.po_store import ReviewAction, select_queue_files
@@ -96,12 +97,16 @@ def render_item(item: QueueItem, index: int, total: int, decided: int) -> Render
     if item.problems:
         parts.append(Text("⚑ glossary: " + "; ".join(item.problems), style="bold red"))
     if item.machine is not None and item.machine.text != item.msgstr:
-        parts.append(Text.assemble(("Machine      ", "bold"), (item.machine.text, "italic")))
+        parts.append(
+            Text.assemble(("Since engine ", "bold"), _diff(item.machine.text, item.msgstr))
+        )
     if item.machine is not None and item.machine.masked_terms:
         masked = ", ".join(item.machine.masked_terms)
         parts.append(Text(f"placed by masking (check the words around them): {masked}", "yellow"))
     if item.previous_msgid:
-        parts.append(Text.assemble(("Old source   ", "bold"), (item.previous_msgid, "dim")))
+        parts.append(
+            Text.assemble(("Source edit  ", "bold"), _diff(item.previous_msgid, item.msgid))
+        )
     if item.previous_translation:
         parts.append(Text.assemble(("Was approved ", "bold"), item.previous_translation))
     for number, alternative in enumerate(_alternatives(item), start=1):
@@ -110,6 +115,14 @@ def render_item(item: QueueItem, index: int, total: int, decided: int) -> Render
         parts.append(Text(f"needs work: {item.rejection_note}", style="yellow"))
     parts += [Text(sentence, style="dim") for sentence in item.context_after]
     return Panel(Group(*parts), box=box.ROUNDED, subtitle=KEYS_HELP, subtitle_align="left")
+
+
+# Strike-through and underline keep the diff readable where colour is off.
+_DIFF_STYLES = {Op.EQUAL: "", Op.DELETE: "red strike", Op.INSERT: "green underline"}
+
+
+def _diff(old: str, new: str) -> Text:
+    return Text.assemble(*((op.text, _DIFF_STYLES[op.op]) for op in word_diff(old, new)))
 
 
 def _alternatives(item: QueueItem) -> tuple[str, ...]:
