@@ -73,6 +73,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from transflow.errors import InputError
+from transflow.fileio import read_input_bytes
 
 __all__ = [
     "Article",
@@ -183,7 +184,7 @@ def article_format(path: Path) -> ArticleFormat:
 
 def read_article(path: Path) -> Article:
     """Read and parse an article; every problem with the file is an ``InputError``."""
-    data = _read_bytes(path)
+    data = read_input_bytes(path, "an article file")
     fmt = article_format(path)
     return parse_article(_decode(data, path), path, fmt)
 
@@ -216,19 +217,6 @@ _CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\f\v\x1b"))
 _BINARY_CONTROL_SHARE = 0.05
 _BINARY_SAMPLE = 8192
 _BINARY_SIGNATURES = (b"%PDF-", b"\x89PNG", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not an article file") from None
-    except PermissionError:
-        raise InputError(path, "cannot read: permission denied") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -1,10 +1,30 @@
-"""Writing files so that a crash never leaves half of one behind."""
+"""Reading input files with one-line errors; writing files so a crash never leaves half of one."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from transflow.errors import InputError
+
+
+def read_input_bytes(path: Path, what: str) -> bytes:
+    """The bytes of an input file; a missing or unreadable one is an InputError naming it.
+
+    ``what`` names the expected kind of file ("an article file") for the
+    message when ``path`` is a directory.
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, f"is a directory, not {what}") from None
+    except PermissionError:
+        raise InputError(path, "cannot read: permission denied") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
 
 
 def write_text_atomically(path: Path, content: str) -> None:
