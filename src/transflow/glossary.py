@@ -20,6 +20,8 @@ is approved. Lines starting with ``#`` are comments.
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +50,8 @@ FORBIDDEN_PREFIX = "forbidden_"
 FORBIDDEN_SEPARATOR = "|"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 _KIND_ALIASES = {"organization": TermKind.ORGANISATION, "org": TermKind.ORGANISATION}
+_POLICY_VALUES = frozenset(policy.value for policy in Policy)
+_KIND_VALUES = frozenset(kind.value for kind in TermKind)
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,7 @@ def _load_file(path: Path, glossary: Glossary) -> None:
     text = _decode(path, raw, glossary)
     if text is None:
         return
-    rows = list(_rows(text))
+    rows = list(_rows(path, text, glossary))
     if not rows:
         glossary.problems.append(
             GlossaryProblem(Origin(path, 1), "empty glossary file (no header)")
@@ -204,19 +208,44 @@ def _decode(path: Path, raw: bytes, glossary: Glossary) -> str | None:
         return None
 
 
-def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """CSV rows with the line each starts on, skipping comments and blank lines."""
-    lines = text.splitlines(keepends=True)
-    numbered = [
-        (number, line)
-        for number, line in enumerate(lines, start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    reader = csv.reader(line for _, line in numbered)
-    position = 0
-    for row in reader:
-        yield numbered[position][0], row
-        position = reader.line_num
+def _rows(path: Path, text: str, glossary: Glossary) -> Iterable[tuple[int, list[str]]]:
+    """CSV rows with the line each starts on, skipping comments and blank lines.
+
+    Comments and blank lines are recognised only between records, so a quoted
+    field may span lines that are blank or start with ``#``. Lines end at
+    ``\n``, ``\r\n`` or ``\r`` only (as in an editor), not at the other Unicode
+    line separators ``str.splitlines`` knows. A malformed record (a quote never
+    closed, text after a closing quote) is reported at the line it starts on.
+    """
+    start = 0
+    between_records = True
+
+    def lines() -> Iterable[str]:
+        nonlocal start, between_records
+        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+            if between_records:
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                start, between_records = number, False
+            yield line
+
+    reader = csv.reader(lines(), strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            message = (
+                "a quoted field is never closed (missing '\"')"
+                if "unexpected end of data" in str(error)
+                else f"malformed CSV ({error})"
+            )
+            glossary.problems.append(GlossaryProblem(Origin(path, start), message))
+            between_records = True
+            continue
+        between_records = True
+        yield start, row
 
 
 def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list[str] | None:
@@ -252,6 +281,14 @@ def _is_known_column(column: str) -> bool:
     return bool(_LANGUAGE_CODE.match(language))
 
 
+@functools.lru_cache(maxsize=16)
+def _language_columns(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The target-language and ``forbidden_<lang>`` columns of a header (once per file)."""
+    targets = tuple(column for column in columns if _LANGUAGE_CODE.match(column))
+    forbidden = tuple(column for column in columns if column.startswith(FORBIDDEN_PREFIX))
+    return targets, forbidden
+
+
 def _parse_row(
     origin: Origin, columns: Sequence[str], row: list[str], glossary: Glossary
 ) -> Term | None:
@@ -267,11 +304,9 @@ def _parse_row(
         problems.append("empty term")
     policy_text = values.get("policy", "").lower()
     kind_text = values.get("kind", "").lower()
-    if policy_text not in {policy.value for policy in Policy}:
+    if policy_text not in _POLICY_VALUES:
         problems.append(f"unknown policy {values.get('policy', '')!r} (use keep or translate)")
-    kind = _KIND_ALIASES.get(kind_text) or (
-        kind_text if kind_text in {k.value for k in TermKind} else None
-    )
+    kind = _KIND_ALIASES.get(kind_text) or (kind_text if kind_text in _KIND_VALUES else None)
     if kind is None:
         problems.append(
             f"unknown kind {values.get('kind', '')!r} (use {', '.join(k.value for k in TermKind)})"
@@ -283,17 +318,14 @@ def _parse_row(
         glossary.problems.append(GlossaryProblem(origin, problem))
     if problems:
         return None
-    targets = {
-        column: value
-        for column, value in values.items()
-        if value and _LANGUAGE_CODE.match(column) and column != "source_lang"
-    }
+    target_columns, forbidden_columns = _language_columns(tuple(columns))
+    targets = {column: values[column] for column in target_columns if values.get(column)}
     forbidden = {
         column.removeprefix(FORBIDDEN_PREFIX): tuple(
-            form.strip() for form in value.split(FORBIDDEN_SEPARATOR) if form.strip()
+            form.strip() for form in values[column].split(FORBIDDEN_SEPARATOR) if form.strip()
         )
-        for column, value in values.items()
-        if column.startswith(FORBIDDEN_PREFIX) and value
+        for column in forbidden_columns
+        if values.get(column)
     }
     return Term(
         text=text,
@@ -308,7 +340,11 @@ def _parse_row(
 
 
 def _check_duplicates(glossary: Glossary) -> None:
-    """The same term twice is fine if both rows agree; conflicting targets are an error."""
+    """The same term twice is fine if both rows agree; conflicting rows are an error.
+
+    Only the first row is kept, so a repeat that differs in anything but its
+    note (e.g. adds forbidden forms) would be silently lost: that is an error too.
+    """
     first_seen: dict[tuple[str, str], Term] = {}
     unique = []
     for term in glossary.terms:
@@ -318,12 +354,12 @@ def _check_duplicates(glossary: Glossary) -> None:
             first_seen[key] = term
             unique.append(term)
             continue
-        if (earlier.policy, dict(earlier.targets)) != (term.policy, dict(term.targets)):
+        if _meaning(earlier) != _meaning(term):
             glossary.problems.append(
                 GlossaryProblem(
                     term.origin,
                     f"{term.text!r} conflicts with its entry at {earlier.origin} "
-                    "(different policy or target forms)",
+                    "(different policy, kind, target or forbidden forms)",
                 )
             )
         else:
@@ -333,3 +369,8 @@ def _check_duplicates(glossary: Glossary) -> None:
                 )
             )
     glossary.terms = unique
+
+
+def _meaning(term: Term) -> tuple[object, ...]:
+    """What a row decides about its term (everything but the note and origin)."""
+    return (term.policy, term.kind, dict(term.targets), dict(term.forbidden))

@@ -19,6 +19,7 @@ a translation, so it maps a pattern to any value.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -48,7 +49,9 @@ def fold(text: str) -> str:
 
 
 def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"
+    # Combining marks (Devanagari vowel signs, a decomposed accent, Arabic
+    # harakat) belong to the word they follow: "भारत" is not in "भारती".
+    return character.isalnum() or character == "_" or unicodedata.category(character)[0] == "M"
 
 
 class TermMatcher(Generic[Value]):

@@ -389,3 +389,7 @@ app.command("diff")(diff_command)
 from transflow.cli.batch import batch_command  # noqa: E402 - registered after the core commands
 
 app.command("batch")(batch_command)
+
+from transflow.cli.glossary import glossary_app  # noqa: E402 - registered after the core commands
+
+app.add_typer(glossary_app, name="glossary")

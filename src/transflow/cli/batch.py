@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -81,7 +82,14 @@ def batch_command(
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
     source: SourceOption = "en",
     engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel decoding workers.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Parallel decoding batches (default: one per core, measured best).",
+        ),
+    ] = max(1, os.cpu_count() or 1),
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a JSON report here.")
     ] = None,
@@ -125,10 +133,10 @@ def batch_command(
         raise TransflowError("no .txt or .md articles found in " + ", ".join(map(str, paths)))
     factory = None
     if scheduler:
-        from transflow.distributed import DaskEngine, connect
+        from transflow.distributed import connect, select_cluster_engine
 
         client = connect(scheduler)
-        factory = lambda _source, _target: DaskEngine(client, engine)  # noqa: E731
+        factory = lambda src, tgt: select_cluster_engine(client, engine, src, tgt)  # noqa: E731
 
     options = {
         "targets": targets,

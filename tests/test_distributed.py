@@ -1,0 +1,218 @@
+"""DaskEngine against a real two-process local cluster running the en→pt copy model."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import dask
+import pytest
+from distributed import Client, LocalCluster
+
+from transflow.articles import read_article
+from transflow.distributed import (
+    ChunkedEngine,
+    DaskEngine,
+    connect,
+    select_cluster_engine,
+    worker_status,
+)
+from transflow.engines import Engine
+from transflow.engines.argos import ArgosEngine
+from transflow.errors import TransflowError, UnsupportedLanguagePairError
+from transflow.glossary import load_glossary
+from transflow.pipeline import article_sentences, translate_article
+
+ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")  # as the workspace fixture has it
+SAMPLE_ARTICLE = Path(__file__).parent / "data" / ARTICLE
+REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
+# The scheduler serves HTTP even without a dashboard; with dashboard_address=None
+# it takes port 8787 and warns (an error here) when another cluster already
+# holds it, e.g. a parallel test run. A free loopback port never clashes.
+FREE_PORT = "127.0.0.1:0"
+
+
+def local_engine() -> ArgosEngine:
+    """The local reference, decoding with one thread as each worker task does.
+
+    The thread count does not change the output, but CTranslate2's OpenMP
+    threads crawl on an oversubscribed machine (the workers, parallel test
+    runs), turning a one-second batch into tens of seconds.
+    """
+    return ArgosEngine(intra_threads=1)
+
+
+@pytest.fixture(scope="module")
+def client(installed_packages_dir: Path) -> Iterator[Client]:
+    """Two single-threaded worker processes that see the copy model's package directory.
+
+    The variable is set before the cluster starts because worker processes
+    inherit the environment when they are spawned; a monkeypatch afterwards
+    would reach only this process. The workers run without the nanny's
+    MALLOC_TRIM_THRESHOLD_, as docs/cluster.md recommends (it slows
+    CTranslate2 down about fourfold).
+    """
+    previous = os.environ.get("ARGOS_PACKAGES_DIR")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(installed_packages_dir)
+    try:
+        with (
+            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
+            LocalCluster(
+                n_workers=2, processes=True, threads_per_worker=1, dashboard_address=FREE_PORT
+            ) as cluster,
+            Client(cluster, set_as_default=False) as client,
+        ):
+            yield client
+    finally:
+        if previous is None:
+            del os.environ["ARGOS_PACKAGES_DIR"]
+        else:
+            os.environ["ARGOS_PACKAGES_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    """About a hundred distinct sentences of varied length from the sample article's words."""
+    article = [s.text for s in article_sentences(read_article(SAMPLE_ARTICLE), "en")]
+    plain = [" ".join(sentence.split()) for sentence in article]
+    words = " ".join(plain).split()
+    fragments = [" ".join(words[start : start + 3 + start % 17]) for start in range(0, 400, 5)]
+    return list(dict.fromkeys(plain + fragments))[:100]
+
+
+@pytest.mark.parametrize("num_hypotheses", [1, 3])
+def test_each_chunk_gets_exactly_the_local_engines_result_in_input_order(
+    client: Client, sentences: list[str], num_hypotheses: int
+) -> None:
+    local = local_engine()
+    order = sorted(range(len(sentences)), key=lambda index: len(sentences[index]))
+    expected = {}
+    for start in range(0, len(order), 16):
+        chunk = order[start : start + 16]
+        batch = [sentences[index] for index in chunk]
+        translated = local.translate_batch(batch, "en", "pt", num_hypotheses)
+        expected.update(zip(chunk, translated, strict=True))
+
+    engine = DaskEngine(client, "argos", chunk_size=16)
+    result = engine.translate_batch(sentences, "en", "pt", num_hypotheses)
+
+    assert result == [expected[index] for index in range(len(sentences))]  # texts and scores
+    assert {len(translation.hypotheses) for translation in result} == {num_hypotheses}
+    assert engine.name == "argos"
+    assert engine.model_id("en", "pt") == local.model_id("en", "pt")
+    assert engine.language_pairs() == {("en", "pt")}
+
+
+def test_one_local_call_over_the_whole_batch_gives_the_same_best_translations(
+    client: Client, sentences: list[str]
+) -> None:
+    # Exact for the 1-best. With more hypotheses only tied alternatives may swap,
+    # since CTranslate2's rounding depends on which sentences share a padded batch.
+    engine = DaskEngine(client, "argos", chunk_size=16)
+    assert engine.translate_batch(sentences, "en", "pt") == local_engine().translate_batch(
+        sentences, "en", "pt"
+    )
+    three = engine.translate_batch(sentences, "en", "pt", 3)
+    local_three = local_engine().translate_batch(sentences, "en", "pt", 3)
+    assert [t.best for t in three] == [t.best for t in local_three]
+
+
+def test_both_workers_translate_and_each_loads_the_model_once(
+    client: Client, sentences: list[str]
+) -> None:
+    engine = DaskEngine(client, "argos", chunk_size=8)
+    before = client.run(worker_status)
+    engine.translate_batch(sentences[:50], "en", "pt")
+    engine.translate_batch(sentences[50:], "en", "pt")
+    after = client.run(worker_status)
+
+    assert len(after) == 2
+    for worker, status in after.items():
+        assert status.chunks > before[worker].chunks, f"{worker} took no chunk"
+        assert status.engines_created == {"argos": 1}
+        assert status.warmed == {("argos", "en", "pt")}
+
+
+def _queue_without_dates(engine: Engine, locales: str) -> list[str]:
+    terms = load_glossary([REPO_GLOSSARY]).for_pair("en", "pt")
+    update = translate_article(
+        ARTICLE, target="pt", engine=engine, locales_dir=Path(locales), terms=terms
+    )
+    assert update.translated > 0
+    assert update.masked > 0  # the glossary rounds went through this engine too
+    dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
+    lines = update.po_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    return [line for line in lines if not line.startswith(dated)]
+
+
+def test_queue_files_are_byte_identical_to_a_local_run(workspace: Path, client: Client) -> None:
+    # The article's batches fit in one default chunk: one task, the very call a local run makes.
+    assert _queue_without_dates(DaskEngine(client, "argos"), "dask") == _queue_without_dates(
+        local_engine(), "local"
+    )
+
+
+def test_split_batches_match_a_local_run_split_alike(workspace: Path, client: Client) -> None:
+    # Chunks of 4 spread the article over many tasks on both workers.
+    on_cluster = _queue_without_dates(DaskEngine(client, "argos", chunk_size=4), "dask")
+    local = _queue_without_dates(ChunkedEngine(local_engine(), chunk_size=4), "local")
+    assert on_cluster == local
+
+
+def test_an_unsupported_pair_is_the_usual_one_line_error(client: Client) -> None:
+    engine = DaskEngine(client, "argos")
+    with pytest.raises(UnsupportedLanguagePairError, match="en→xx") as raised:
+        engine.translate_batch(["Hello there."], "en", "xx")
+    assert "\n" not in str(raised.value)
+    assert "on Dask worker tcp://" in str(raised.value)
+
+
+def test_select_cluster_engine_resolves_auto_on_the_workers(client: Client) -> None:
+    assert select_cluster_engine(client, "auto", "en", "pt").name == "argos"
+    with pytest.raises(UnsupportedLanguagePairError, match=r"available: en→pt \(argos\)"):
+        select_cluster_engine(client, "argos", "pt", "en")
+    with pytest.raises(TransflowError, match="unknown engine 'nope'"):
+        select_cluster_engine(client, "nope", "en", "pt")
+
+
+def test_engine_connects_through_a_scheduler_file(
+    client: Client, tmp_path: Path, sentences: list[str]
+) -> None:
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler_file.write_text(json.dumps({"address": client.scheduler.address}))
+    with DaskEngine(str(scheduler_file), "argos") as engine:
+        result = engine.translate_batch(sentences[:5], "en", "pt")
+    assert [t.best.text for t in result] == [s.upper() for s in sentences[:5]]
+    assert engine.client.status == "closed"
+    assert client.status == "running"  # a client passed in is the caller's to close
+
+
+def test_unreachable_scheduler_fails_quickly_in_one_line() -> None:
+    started = time.perf_counter()
+    with pytest.raises(TransflowError, match="cannot reach the Dask scheduler") as raised:
+        connect("tcp://127.0.0.1:1", timeout=1)
+    assert time.perf_counter() - started < 5
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("content", [None, "", "not json", "{}", '{"address": 1}'])
+def test_a_missing_or_broken_scheduler_file_is_named(tmp_path: Path, content: str | None) -> None:
+    scheduler_file = tmp_path / "scheduler.json"
+    if content is not None:
+        scheduler_file.write_text(content, encoding="utf-8")
+    problem = "no such scheduler file" if content is None else "not a Dask scheduler file"
+    with pytest.raises(TransflowError, match=problem) as raised:
+        connect(str(scheduler_file))
+    assert str(raised.value).startswith(f"{scheduler_file}: ")
+
+
+def test_a_scheduler_without_workers_is_reported() -> None:
+    with (
+        LocalCluster(n_workers=0, processes=False, dashboard_address=FREE_PORT) as cluster,
+        pytest.raises(TransflowError, match="no Dask worker joined") as raised,
+    ):
+        connect(cluster.scheduler_address, timeout=0.5)
+    assert "\n" not in str(raised.value)
