@@ -52,6 +52,15 @@ def empty_packages_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich wraps tables to the terminal; a wide one keeps file names and rows on one line."""
+    from transflow import cli
+
+    monkeypatch.setattr(cli.console, "width", 250)
+    monkeypatch.setattr(cli.error_console, "width", 250)
+
+
+@pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh working directory with the sample article in articles/."""
     (tmp_path / "articles").mkdir()

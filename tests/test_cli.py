@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from transflow import cli
 from transflow.cli import app
 from transflow.po_store import ReviewFile
 
@@ -22,11 +21,7 @@ PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps tables to the terminal; a wide one keeps file names on one line."""
-    monkeypatch.setattr(cli.console, "width", 200)
-    monkeypatch.setattr(cli.error_console, "width", 200)
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 def run(*args: str):

@@ -12,7 +12,6 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from test_diff import JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
-from transflow import cli
 from transflow.cli import app
 from transflow.cli import diff as diff_cli
 from transflow.diff import DiffOp, Op
@@ -24,11 +23,7 @@ JA = Path("locales/ja/story.po")
 QUIET = Path("locales/pt/quiet.po")
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps tables to the terminal; a wide one keeps file names on one line."""
-    monkeypatch.setattr(cli.console, "width", 200)
-    monkeypatch.setattr(cli.error_console, "width", 200)
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from transflow import cli
 from transflow.cli import app
 from transflow.glossary import load_glossary
 
@@ -21,11 +20,7 @@ WORLD = Path("glossary/world.csv")
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps tables to the terminal; a wide one keeps each row on one line."""
-    monkeypatch.setattr(cli.console, "width", 250)
-    monkeypatch.setattr(cli.error_console, "width", 250)
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from transflow import cli
 from transflow.cli import app
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary import load_glossary
@@ -175,12 +174,7 @@ def test_review_without_a_terminal_is_a_clear_error(workspace: Path, queue: list
     assert "Traceback" not in result.output
 
 
-@pytest.fixture
-def wide(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli.console, "width", 250)
-
-
-def test_scriptable_twins(workspace: Path, queue: list, wide: None) -> None:
+def test_scriptable_twins(workspace: Path, queue: list, wide_console: None) -> None:
     runner = CliRunner(env={"TRANSFLOW_REVIEWER": "Robô"})
     listing = runner.invoke(app, ["review", "--list"], catch_exceptions=False)
     assert listing.exit_code == 0

@@ -65,6 +65,7 @@ from translate.storage.tbx import tbxfile, tbxunit
 
 from transflow import __version__
 from transflow.errors import InputError, TransflowError
+from transflow.fileio import read_input_bytes
 from transflow.glossary import Origin, Policy, Term, TermKind, load_glossary
 from transflow.glossary_editing import glossary_columns, new_term, render_csv_row, row_values
 
@@ -219,22 +220,11 @@ def _add_term(unit: tbxunit, language_set: etree._Element, text: str, status: st
 
 def read_tbx(path: Path, source_lang: str | None = None) -> ImportedTerms:
     """The terms of a TBX file; a malformed file is an ``InputError`` with its line."""
-    store = _parse(path, _read_bytes(path))
+    store = _parse(path, read_input_bytes(path, "a glossary file"))
     imported = ImportedTerms([])
     for unit in store.units:
         imported.terms.extend(_entry_terms(path, unit, source_lang, imported.warnings))
     return imported
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a glossary file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
 
 
 def _parse(path: Path, data: bytes) -> tbxfile:

@@ -29,7 +29,7 @@ import ahocorasick
 Value = TypeVar("Value")
 
 # Same-length substitutions, so offsets in the folded text are offsets in the original.
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+_APOSTROPHES = ("’", "ʼ", "‘")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,11 @@ class TermMatch(Generic[Value]):
 
 def fold(text: str) -> str:
     """The form both patterns and text are matched in."""
-    return text.translate(_APOSTROPHES)
+    # str.replace per character is several times faster than str.translate with a table.
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text
 
 
 def _is_word_character(character: str) -> bool:
