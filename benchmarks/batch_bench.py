@@ -59,6 +59,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -77,6 +78,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.articles import ArticleFormat, read_article
+from transflow.engines.argos import ArgosEngine
 from transflow.markup import strip_inline
 from transflow.pipeline import article_sentences
 from transflow.segmentation import segment
@@ -100,7 +102,10 @@ FULL_GRID = (
 )
 QUICK_GRID = (("examples", 32), ("tokens", 2048))
 # transflow's ArgosEngine defaults, for the like-for-like ceiling row.
-TRANSFLOW_BATCH = ("examples", 32)
+TRANSFLOW_BATCH = (
+    inspect.signature(ArgosEngine).parameters["batch_type"].default,
+    inspect.signature(ArgosEngine).parameters["max_batch_size"].default,
+)
 MEMORY_ALLOWANCE = 300 * 1024 * 1024
 LOAD_BATCH, LOAD_SUBSET = ("examples", 16), 64
 LOAD_ALONE, LOAD_BUSY = "subset, alone", "subset, 1 busy process alongside"
@@ -483,7 +488,6 @@ def measure_transflow(
 ) -> tuple[Row, Row]:
     """run_batch (first run, then rerun) with one engine, loaded before timing."""
     from transflow.batch import discover_articles, run_batch
-    from transflow.engines.argos import ArgosEngine
     from transflow.testing.engines import RecordingEngine
 
     inner = ArgosEngine()

@@ -8,6 +8,7 @@ import pytest
 
 from transflow.engines import ENGINE_NAMES, Engine, create_engine, select_engine
 from transflow.engines.argos import ArgosEngine
+from transflow.engines.base import length_sorted_groups
 from transflow.engines.bergamot import BergamotEngine
 from transflow.errors import TransflowError, UnsupportedLanguagePairError
 from transflow.models import install_model
@@ -17,6 +18,12 @@ SENTENCES = [
     "On 30 May, the President of Azerbaijan held in-depth discussions in Baku.",
     "Both presidents noted with pride the long friendly relationship.",
     "Hello.",
+]
+# Twelve sentences of different lengths: three groups of four for ``group_size=4``.
+MANY_SENTENCES = [
+    f"{city}: {sentence}"
+    for city in ("Baku", "Tel Aviv", "Jerusalem", "Tbilisi")
+    for sentence in SENTENCES
 ]
 
 
@@ -73,6 +80,35 @@ class TestArgosEngine(EngineContract):
         scores = [hypothesis.score for hypothesis in result.hypotheses]
         assert scores == sorted(scores, reverse=True)
         assert result.best.text == SENTENCES[0].upper()
+
+    @pytest.mark.usefixtures("argos_packages")
+    def test_a_batch_is_decoded_group_by_group(self) -> None:
+        grouped = ArgosEngine(group_size=4)
+        batch = MANY_SENTENCES
+        groups = length_sorted_groups(batch, 4)
+        one_call_per_group = {
+            index: translation
+            for group in groups
+            for index, translation in zip(
+                group,
+                grouped.translate_batch([batch[i] for i in group], *self.pair, num_hypotheses=2),
+                strict=True,
+            )
+        }
+        assert len(groups) == 3
+        assert grouped.translate_batch(batch, *self.pair, num_hypotheses=2) == [
+            one_call_per_group[index] for index in range(len(batch))
+        ]
+
+    @pytest.mark.usefixtures("argos_packages")
+    def test_output_does_not_depend_on_the_workers(self) -> None:
+        results = []
+        for workers in (1, 2):
+            engine = ArgosEngine(group_size=4)
+            engine.use_workers(workers)
+            results.append(engine.translate_batch(MANY_SENTENCES, *self.pair, num_hypotheses=3))
+        assert results[0] == results[1]  # texts, scores and the order of alternatives
+        assert [t.best.text for t in results[0]] == [s.upper() for s in MANY_SENTENCES]
 
     def test_pivots_through_english(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_model_archive: Path

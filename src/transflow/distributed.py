@@ -9,9 +9,9 @@ the scheduler's address.
 
 ``DaskEngine`` is an ordinary ``Engine``: the layers above it (enforcement
 rounds, the merge) cannot tell it from a local engine, and it records the same
-engine name and model id. Its output is exactly that of the local engine
-called on the same chunks (``ChunkedEngine``), so PO files are byte-identical
-to a local run that splits its batches alike.
+engine name and model id. It sends one task per decoding group
+(``length_sorted_groups``), the very groups a local engine decodes one by one,
+so its output, and the PO files, are byte-identical to a local run.
 
 On the workers, each process keeps the engines it has created in a
 module-level cache keyed by engine name, so a model is loaded once per worker
@@ -35,15 +35,14 @@ from typing import TypeVar
 from distributed import Client, KilledWorker, Worker, get_worker
 
 from transflow.engines import ENGINE_NAMES, Engine, Translation, create_engine, select_engine
+from transflow.engines.base import DECODING_GROUP, in_input_order, length_sorted_groups
 from transflow.errors import EngineError, InputError, TransflowError
 
 __all__ = [
     "CONNECT_TIMEOUT",
-    "ChunkedEngine",
     "DaskEngine",
     "WorkerStatus",
     "connect",
-    "length_sorted_chunks",
     "select_cluster_engine",
     "worker_status",
 ]
@@ -51,10 +50,6 @@ __all__ = [
 # Long enough for a scheduler on a busy network, short enough that a typo in
 # the address is reported before the user gives up on the command.
 CONNECT_TIMEOUT = 10.0
-# Sentences per task: enough to fill a CTranslate2 batch or two (ArgosEngine
-# decodes 32 at a time), small enough that many workers share a job's batch.
-DEFAULT_CHUNK_SIZE = 64
-
 T = TypeVar("T")
 
 
@@ -104,81 +99,17 @@ def _scheduler_file_address(path: Path) -> str:
     return address
 
 
-def length_sorted_chunks(sentences: Sequence[str], chunk_size: int) -> list[list[int]]:
-    """Indices of ``sentences`` sorted by length (stable), cut into chunks of ``chunk_size``.
-
-    Sentences of similar length share a chunk, so the model pads little. The
-    chunking depends only on the sentences, never on the cluster, so a batch
-    is decoded in the same groups however many workers there are.
-    """
-    order = sorted(range(len(sentences)), key=lambda index: len(sentences[index]))
-    return [order[start : start + chunk_size] for start in range(0, len(order), chunk_size)]
-
-
-def _in_input_order(
-    chunks: list[list[int]], results: Sequence[Sequence[Translation]]
-) -> list[Translation]:
-    placed: dict[int, Translation] = {}
-    for chunk, translations in zip(chunks, results, strict=True):
-        placed.update(zip(chunk, translations, strict=True))
-    return [placed[index] for index in range(len(placed))]
-
-
-class ChunkedEngine(Engine):
-    """``inner`` called once per :func:`length_sorted_chunks` chunk: DaskEngine's local twin.
-
-    CTranslate2's floating point depends on which sentences share a padded
-    batch, so the same sentences sent in other groups can get scores that
-    differ in the seventh decimal, and hypotheses tied within that rounding
-    can change order (PO files record the alternatives). A cluster run
-    therefore equals a local run byte for byte when both split their batches
-    alike: a local job that must match a ``DaskEngine`` with chunk size N
-    wraps its engine in ``ChunkedEngine(engine, N)``.
-    """
-
-    def __init__(self, inner: Engine, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
-        if chunk_size < 1:
-            raise TransflowError(f"chunk size must be at least 1, not {chunk_size}")
-        self.inner = inner
-        self.name = inner.name  # type: ignore[misc]
-        self.chunk_size = chunk_size
-
-    def language_pairs(self) -> set[tuple[str, str]]:
-        return self.inner.language_pairs()
-
-    def model_id(self, source: str, target: str) -> str:
-        return self.inner.model_id(source, target)
-
-    def use_workers(self, workers: int) -> None:
-        self.inner.use_workers(workers)
-
-    def translate_batch(
-        self,
-        sentences: Sequence[str],
-        source: str,
-        target: str,
-        num_hypotheses: int = 1,
-    ) -> list[Translation]:
-        # An empty batch still goes to ``inner``, which decides whether the pair is an error.
-        chunks = length_sorted_chunks(sentences, self.chunk_size) or [[]]
-        results = [
-            self.inner.translate_batch(
-                [sentences[index] for index in chunk], source, target, num_hypotheses
-            )
-            for chunk in chunks
-        ]
-        return _in_input_order(chunks, results)
-
-
 class DaskEngine(Engine):
     """The engine ``engine_name``, run on the workers of a Dask cluster.
 
-    ``translate_batch`` cuts the batch with :func:`length_sorted_chunks`,
-    runs one task per chunk and puts the results back in input order. Each
-    chunk gets exactly what the wrapped engine returns for it locally, so the
-    output is that of ``ChunkedEngine(local engine, chunk_size)``; a batch no
-    larger than ``chunk_size`` is one task and gets exactly what the local
-    engine returns (see ``ChunkedEngine`` for why the grouping matters).
+    ``translate_batch`` cuts the batch with ``length_sorted_groups`` into
+    chunks of ``chunk_size``, runs one task per chunk and puts the results
+    back in input order. Each chunk gets exactly what the engine returns for
+    it locally. With the default chunk size, the engine's own decoding group,
+    every task is one of the groups a local engine decodes, so the output
+    equals a local run's to the last bit (scores, order of tied alternatives);
+    another size changes which sentences share a padded batch (see
+    ``length_sorted_groups``), not the best translations.
 
     ``language_pairs`` and ``model_id`` are asked of every connected worker,
     not answered by an engine created here: the coordinator need not have any
@@ -192,7 +123,7 @@ class DaskEngine(Engine):
         client_or_address: Client | str,
         engine_name: str,
         *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int = DECODING_GROUP,
     ) -> None:
         if engine_name == "auto":
             raise TransflowError(
@@ -238,7 +169,7 @@ class DaskEngine(Engine):
         # Checked on every worker first, so an unsupported pair or a mismatched
         # cluster fails once, clearly, before any task is queued.
         self.model_id(source, target)
-        chunks = length_sorted_chunks(sentences, self.chunk_size)
+        chunks = length_sorted_groups(sentences, self.chunk_size)
         futures = [
             self.client.submit(
                 _translate_chunk,
@@ -257,7 +188,7 @@ class DaskEngine(Engine):
                 f"Dask workers kept dying while translating {source}→{target} "
                 f"({_first_line(error)}); see the worker logs (out of memory?)"
             ) from None
-        return _in_input_order(chunks, [_unwrap(result) for result in results])
+        return in_input_order(chunks, [_unwrap(result) for result in results])
 
     def close(self) -> None:
         """Disconnect, if this engine connected itself; a client passed in stays open."""
@@ -282,7 +213,7 @@ def select_cluster_engine(
     source: str,
     target: str,
     *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int = DECODING_GROUP,
 ) -> DaskEngine:
     """``select_engine`` for a cluster: the workers decide which engine covers the pair.
 

@@ -3,10 +3,18 @@
 argostranslate's ``translate()`` splits text with Stanza/spaCy models that it
 downloads at first use (impossible offline) and calls the model per sentence.
 transflow has already segmented the article, so this engine takes the
-package's own tokenizer and CTranslate2 model and sends all the sentences of a
-job in one ``translate_batch`` call, which sorts them by length and batches
-them itself. Decoding options mirror argostranslate's (beam 4, length penalty
-0.2) so output matches what Argos users get.
+package's own tokenizer and CTranslate2 model and decodes all the sentences of
+a job at once: cut into length-sorted groups (``length_sorted_groups``), every
+group queued to CTranslate2 asynchronously, so its parallel workers
+(``inter_threads``) never wait for one another between groups. Each group is
+decoded on its own, so the output does not depend on the number of workers,
+threads or cluster machines. Decoding options mirror argostranslate's (beam 4,
+length penalty 0.2) so output matches what Argos users get.
+
+Batches are at most 16 sentences: measured on this 2-core machine
+(benchmarks/README.md), that is as fast as any larger batch with two workers,
+and it bounds memory, which grows with sentences × beam × length of every batch
+decoded at once.
 
 When no package translates a pair directly, the engine pivots through English
 the way argostranslate does: source→en then en→target.
@@ -20,7 +28,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from transflow.engines.base import Engine, Hypothesis, Translation
+from transflow.engines.base import (
+    DECODING_GROUP,
+    Engine,
+    Hypothesis,
+    Translation,
+    in_input_order,
+    length_sorted_groups,
+)
 from transflow.errors import EngineError, UnsupportedLanguagePairError
 from transflow.models import InstalledModel, installed_models, load_package
 
@@ -41,15 +56,17 @@ class ArgosEngine(Engine):
         self,
         beam_size: int = 4,
         length_penalty: float = 0.2,
-        max_batch_size: int = 32,
+        max_batch_size: int = 16,
         batch_type: str = "examples",
         intra_threads: int = 0,
         inter_threads: int = 1,
+        group_size: int = DECODING_GROUP,
     ) -> None:
         self.beam_size = beam_size
         self.length_penalty = length_penalty
         self.max_batch_size = max_batch_size
         self.batch_type = batch_type
+        self.group_size = group_size
         self.intra_threads = intra_threads or os.cpu_count() or 1
         self.inter_threads = inter_threads
         self._loaded: dict[str, _LoadedModel] = {}
@@ -90,11 +107,14 @@ class ArgosEngine(Engine):
         num_hypotheses: int = 1,
     ) -> list[Translation]:
         route = self._route(source, target)
+        # Grouped once by the source sentences, so a pivot's second leg decodes
+        # the same groups as the first, as a cluster task given one group does.
+        groups = length_sorted_groups(sentences, self.group_size)
         texts = list(sentences)
         carried_scores = [0.0] * len(texts)
         for leg, model in enumerate(route):
             is_last = leg == len(route) - 1
-            results = self._translate_with(model, texts, num_hypotheses if is_last else 1)
+            results = self._translate_groups(model, texts, groups, num_hypotheses if is_last else 1)
             if not is_last:
                 texts = [result[0].text for result in results]
                 carried_scores = [result[0].score or 0.0 for result in results]
@@ -115,33 +135,47 @@ class ArgosEngine(Engine):
             return [self._models[(source, PIVOT_LANGUAGE)], self._models[(PIVOT_LANGUAGE, target)]]
         raise UnsupportedLanguagePairError(f"no Argos package translates {source}→{target}")
 
-    def _translate_with(
-        self, model: InstalledModel, texts: list[str], num_hypotheses: int
+    def _translate_groups(
+        self,
+        model: InstalledModel,
+        texts: list[str],
+        groups: list[list[int]],
+        num_hypotheses: int,
     ) -> list[tuple[Hypothesis, ...]]:
+        """``texts`` decoded one CTranslate2 call per group, all queued before any is awaited."""
         loaded = self._load(model)
-        tokenized = [loaded.tokenizer.encode(text) for text in texts]
-        target_prefix = [[loaded.target_prefix]] * len(texts) if loaded.target_prefix else None
+        options = {
+            "beam_size": max(self.beam_size, num_hypotheses),
+            "num_hypotheses": num_hypotheses,
+            "length_penalty": self.length_penalty,
+            "max_batch_size": self.max_batch_size,
+            "batch_type": self.batch_type,
+            "replace_unknowns": True,
+            "return_scores": True,
+            "asynchronous": True,
+        }
         try:
-            results = loaded.translator.translate_batch(
-                tokenized,
-                target_prefix=target_prefix,
-                beam_size=max(self.beam_size, num_hypotheses),
-                num_hypotheses=num_hypotheses,
-                length_penalty=self.length_penalty,
-                max_batch_size=self.max_batch_size,
-                batch_type=self.batch_type,
-                replace_unknowns=True,
-                return_scores=True,
-            )
+            pending = []
+            for group in groups:
+                tokenized = [loaded.tokenizer.encode(texts[index]) for index in group]
+                prefix = [[loaded.target_prefix]] * len(group) if loaded.target_prefix else None
+                pending.append(
+                    loaded.translator.translate_batch(tokenized, target_prefix=prefix, **options)
+                )
+            results = [[waiting.result() for waiting in group] for group in pending]
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{model.path.name}: translation failed ({error})") from error
-        return [
-            tuple(
-                Hypothesis(self._detokenize(loaded, tokens), _mean_score(score, tokens))
-                for tokens, score in zip(result.hypotheses, result.scores, strict=True)
-            )
-            for result in results
+        hypotheses = [
+            [
+                tuple(
+                    Hypothesis(self._detokenize(loaded, tokens), _mean_score(score, tokens))
+                    for tokens, score in zip(result.hypotheses, result.scores, strict=True)
+                )
+                for result in group_results
+            ]
+            for group_results in results
         ]
+        return in_input_order(groups, hypotheses)
 
     @staticmethod
     def _detokenize(loaded: _LoadedModel, tokens: list[str]) -> str:

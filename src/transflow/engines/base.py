@@ -11,7 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
+
+T = TypeVar("T")
+
+# Sentences per decoding group (see ``length_sorted_groups``): a few model
+# batches' worth, so a group keeps the cores busy, and the unit of work a
+# cluster task gets (``transflow.distributed``).
+DECODING_GROUP = 64
 
 
 @dataclass(frozen=True)
@@ -75,3 +82,26 @@ class Engine(ABC):
 
     def supports(self, source: str, target: str) -> bool:
         return (source, target) in self.language_pairs()
+
+
+def length_sorted_groups(sentences: Sequence[str], size: int) -> list[list[int]]:
+    """Indices of ``sentences`` sorted by length (stable), cut into groups of ``size``.
+
+    Sentences of similar length share a group, so the model pads little. A
+    neural engine's floating point depends on which sentences share a padded
+    batch: the same sentence decoded next to other sentences can get a score
+    that differs in the seventh decimal, and tied hypotheses can swap. An
+    engine that decodes each group on its own therefore gives the same output
+    for a batch however it is run: with one thread or several, locally or as
+    one cluster task per group. The grouping depends only on the sentences.
+    """
+    order = sorted(range(len(sentences)), key=lambda index: len(sentences[index]))
+    return [order[start : start + size] for start in range(0, len(order), size)]
+
+
+def in_input_order(groups: Sequence[Sequence[int]], results: Sequence[Sequence[T]]) -> list[T]:
+    """The per-group ``results`` of ``length_sorted_groups`` put back in input order."""
+    placed: dict[int, T] = {}
+    for group, group_results in zip(groups, results, strict=True):
+        placed.update(zip(group, group_results, strict=True))
+    return [placed[index] for index in range(len(placed))]
