@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import pytest
+from distributed import Client, LocalCluster
 
+from builders import FREE_PORT
 from transflow.models import install_model
 from transflow.testing.copy_model import build_copy_model_package
 
@@ -33,6 +37,23 @@ def installed_packages_dir(
 ) -> Path:
     directory = tmp_path_factory.mktemp("argos-packages") / "packages"
     install_model(copy_model_archive, directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def two_language_packages(
+    tmp_path_factory: pytest.TempPathFactory, copy_model_archive: Path
+) -> Path:
+    """en→pt and en→de copy models in one Argos package directory."""
+    directory = tmp_path_factory.mktemp("two-languages") / "packages"
+    install_model(copy_model_archive, directory)
+    german = build_copy_model_package(
+        tmp_path_factory.mktemp("copy-model-de"),
+        from_code="en",
+        to_code="de",
+        training_text=SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+    )
+    install_model(german, directory)
     return directory
 
 
@@ -67,3 +88,30 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     shutil.copy(SAMPLE_ARTICLE, tmp_path / "articles" / SAMPLE_ARTICLE.name)
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def dask_client(two_language_packages: Path) -> Iterator[Client]:
+    """A real local Dask cluster: two single-threaded worker processes with both copy models.
+
+    Worker processes inherit the environment when they are spawned, so the
+    package directory is exported only while the cluster starts (their
+    nannies keep it for restarted workers) and the tests' own environment is
+    left alone. The workers run without the nanny's MALLOC_TRIM_THRESHOLD_, as
+    docs/cluster.md recommends (it slows CTranslate2 down about fourfold). The
+    scheduler serves HTTP even without a dashboard, on FREE_PORT.
+    """
+    previous = os.environ.get("ARGOS_PACKAGES_DIR")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(two_language_packages)
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            cluster = LocalCluster(
+                n_workers=2, processes=True, threads_per_worker=1, dashboard_address=FREE_PORT
+            )
+    finally:
+        if previous is None:
+            del os.environ["ARGOS_PACKAGES_DIR"]
+        else:
+            os.environ["ARGOS_PACKAGES_DIR"] = previous
+    with cluster, Client(cluster, set_as_default=False) as client:
+        yield client

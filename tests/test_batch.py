@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -10,58 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from builders import write_corpus
 from transflow.articles import read_article
 from transflow.batch import discover_articles, run_batch
 from transflow.engines.argos import ArgosEngine
-from transflow.models import install_model
 from transflow.pipeline import article_sentences
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, po_path
-from transflow.testing.copy_model import build_copy_model_package
 from transflow.testing.engines import RecordingEngine
-
-SAMPLE = Path(__file__).parent / "data" / "articles" / "azerbaijan-israel-presidents-baku.txt"
-
-
-@pytest.fixture(scope="session")
-def two_language_packages(
-    tmp_path_factory: pytest.TempPathFactory, copy_model_archive: Path
-) -> Path:
-    """en→pt and en→de copy models in one Argos package directory."""
-    directory = tmp_path_factory.mktemp("two-languages") / "packages"
-    install_model(copy_model_archive, directory)
-    german = build_copy_model_package(
-        tmp_path_factory.mktemp("copy-model-de"),
-        from_code="en",
-        to_code="de",
-        training_text=SAMPLE.read_text(encoding="utf-8"),
-    )
-    install_model(german, directory)
-    return directory
 
 
 @pytest.fixture
 def packages(monkeypatch: pytest.MonkeyPatch, two_language_packages: Path) -> Path:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(two_language_packages))
     return two_language_packages
-
-
-def write_corpus(directory: Path, count: int, seed: int = 7) -> list[Path]:
-    """Small articles drawn from the sample's paragraphs; some sentences recur across articles."""
-    paragraphs = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    rng = random.Random(seed)
-    paths = []
-    for index in range(count):
-        chosen = rng.sample(paragraphs, 3)
-        unique = f"Story number {index} ends here."
-        suffix = ".md" if index % 5 == 0 else ".txt"
-        body = "\n\n".join([f"Headline {index}", *chosen, unique])
-        if suffix == ".md":
-            body = f"# Headline {index}\n\n" + "\n\n".join([*chosen, unique])
-        path = directory / f"desk-{index % 3}" / f"story-{index:03d}{suffix}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body + "\n", encoding="utf-8")
-        paths.append(path)
-    return sorted(paths)
 
 
 class Engines:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,11 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from distributed import Client
 
-from test_batch import write_corpus
+from builders import write_corpus
 from transflow.po_store import EntryState, ReviewFile, entry_state
 
 TRANSFLOW = str(Path(sys.executable).parent / "transflow")
+REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 
 
 @pytest.fixture
@@ -113,3 +116,38 @@ def test_dry_run_and_unknown_language(tmp_path: Path, workspace_with_corpus: dic
         line for line in unknown.stderr.splitlines() if line.startswith("error:")
     ]
     assert "en→xx" in unknown.stderr
+
+
+def test_a_cluster_run_writes_the_same_files_as_a_local_run(
+    tmp_path: Path, two_language_packages: Path, dask_client: Client
+) -> None:
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(two_language_packages), "COLUMNS": "200"}
+    runs = {"local": (), "cluster": ("--scheduler", dask_client.scheduler.address, "--jobs", "2")}
+    queues = {}
+    for name, options in runs.items():
+        workspace = tmp_path / name
+        write_corpus(workspace / "articles", 40)
+        shutil.copytree(REPO_GLOSSARY, workspace / "glossary")  # masking rounds go to the engine
+        command = [TRANSFLOW, "batch", "articles", "--to", "pt,de", "--chunk-sentences", "50"]
+        result = subprocess.run(
+            [*command, "--quiet", *options],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        queues[name] = {
+            po.relative_to(workspace): _without_dates(po) for po in workspace.rglob("*.po")
+        }
+    assert "--jobs has no effect with --scheduler" in result.stderr
+    assert len(queues["local"]) == 80
+    assert queues["cluster"] == queues["local"]
+
+
+def _without_dates(po: Path) -> list[str]:
+    dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    return [line for line in lines if not line.startswith(dated)]

@@ -11,7 +11,7 @@ import sacrebleu
 from rich.console import Console
 from typer.testing import CliRunner
 
-from test_diff import JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
+from builders import JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
 from transflow.cli import app
 from transflow.cli import diff as diff_cli
 from transflow.diff import DiffOp, Op

@@ -10,14 +10,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import polib
 import pytest
 import sacrebleu
 
+from builders import JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
 from transflow.diff import (
     ChangeKind,
     DiffOp,
@@ -34,103 +33,9 @@ from transflow.diff import (
     word_diff,
 )
 from transflow.po_store import (
-    WRAP_WIDTH,
     EntryState,
-    MachineTranslation,
-    ReviewAction,
     ReviewFile,
-    ReviewRecord,
     entry_id,
-    record_machine_translation,
-    record_review,
-)
-
-APPROVED, EDITED, REJECTED = ReviewAction.APPROVED, ReviewAction.EDITED, ReviewAction.REJECTED
-
-
-@dataclass(frozen=True)
-class Seg:
-    """One entry to write: what the engine said, what the entry says now, who decided."""
-
-    msgid: str
-    machine: str | None  # None: a translation made by hand, no engine output recorded
-    final: str
-    approved: bool = False
-    reviews: tuple[tuple[ReviewAction, str], ...] = ()
-    previous_msgid: str | None = None
-    obsolete: bool = False
-
-
-def write_queue_file(path: Path, language: str, segments: Sequence[Seg]) -> ReviewFile:
-    """Write a real queue file through po_store and load it back as the commands do."""
-    review = ReviewFile(path, polib.POFile(wrapwidth=WRAP_WIDTH))
-    review.update_header(
-        language=language, source_language="en", project="test", source_file=f"{path.stem}.txt"
-    )
-    for seg in segments:
-        entry = polib.POEntry(msgid=seg.msgid, msgstr=seg.final, previous_msgid=seg.previous_msgid)
-        if seg.machine is not None:
-            record_machine_translation(entry, MachineTranslation(seg.machine, "argos", "t", 0.5))
-            entry.msgstr = seg.final
-            if seg.approved:
-                entry.flags.remove("fuzzy")
-        for minute, (action, reviewer) in enumerate(seg.reviews):
-            at = f"2025-01-01T10:{minute:02d}:00+00:00"
-            record_review(entry, ReviewRecord(action, reviewer, at))
-        entry.obsolete = seg.obsolete
-        review.catalog.append(entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    review.save()
-    return ReviewFile.load(path)
-
-
-PT_SEGMENTS = (
-    Seg(
-        "The president arrived in Baku.",
-        "O presidente chegou em Baku.",
-        "O Presidente chegou a Baku ontem.",
-        approved=True,
-        reviews=((EDITED, "Ana"),),
-    ),
-    # Approved unchanged: counted in the statistics with no edits, not shown as a diff.
-    # A later rejection does not make Bruno its reviewer.
-    Seg(
-        "He met the minister.",
-        "Ele encontrou o ministro.",
-        "Ele encontrou o ministro.",
-        approved=True,
-        reviews=((APPROVED, "Ana"), (REJECTED, "Bruno")),
-    ),
-    # The last sign-off counts: Ana edited, Bruno approved her edit.
-    Seg(
-        "Talks lasted two hours.",
-        "As conversações duraram duas horas.",
-        "As negociações duraram duas horas!",
-        approved=True,
-        reviews=((EDITED, "Ana"), (APPROVED, "Bruno")),
-    ),
-    # Awaiting review, untouched: neither a diff nor a statistic.
-    Seg("Nothing changed.", "Nada mudou.", "Nada mudou."),
-    # Changed in a PO editor, not approved in transflow: a post-edit without reviewer.
-    Seg("Edited in Poedit.", "Texto de máquina.", "Texto revisto."),
-    # Made by hand: no machine translation to compare with.
-    Seg("Handmade.", None, "Feito à mão.", approved=True, reviews=((EDITED, "Ana"),)),
-    Seg(
-        "The summit ends on Saturday.",
-        "A cimeira termina no sábado.",
-        "A cimeira termina no sábado.",
-        previous_msgid="The summit ends on Friday.",
-    ),
-    Seg("Gone.", "Foi.", "Partiu.", approved=True, obsolete=True, reviews=((EDITED, "Ana"),)),
-)
-JA_SEGMENTS = (
-    Seg(
-        "It is sunny today.",
-        "今日は晴れです。",
-        "今日は雨です。",
-        approved=True,
-        reviews=((EDITED, "Chie"),),
-    ),
 )
 
 

@@ -23,7 +23,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -208,31 +208,46 @@ def _decode(path: Path, raw: bytes, glossary: Glossary) -> str | None:
         return None
 
 
-def _rows(path: Path, text: str, glossary: Glossary) -> Iterable[tuple[int, list[str]]]:
-    """CSV rows with the line each starts on, skipping comments and blank lines.
+@dataclass(frozen=True)
+class CsvRecord:
+    """One CSV record of a glossary file and the physical lines it spans (0-based).
+
+    ``error`` says why the record is malformed (then ``fields`` is empty).
+    """
+
+    first: int
+    last: int
+    fields: list[str]
+    error: str | None = None
+
+
+def csv_records(lines: Sequence[str]) -> Iterator[CsvRecord]:
+    """The records of a glossary file's physical lines, skipping comments and blank lines.
 
     Comments and blank lines are recognised only between records, so a quoted
-    field may span lines that are blank or start with ``#``. Lines end at
-    ``\n``, ``\r\n`` or ``\r`` only (as in an editor), not at the other Unicode
-    line separators ``str.splitlines`` knows. A malformed record (a quote never
-    closed, text after a closing quote) is reported at the line it starts on.
+    field may span lines that are blank or start with ``#``. The lines must
+    come from ``io.StringIO(text, newline="")``: they end at ``\n``, ``\r\n``
+    or ``\r`` only (as in an editor), not at the other Unicode line separators
+    ``str.splitlines`` knows. Loader and editor both read files through this,
+    so the line numbers the loader reports are the lines the editor changes.
     """
-    start = 0
+    first = last = 0
     between_records = True
 
-    def lines() -> Iterable[str]:
-        nonlocal start, between_records
-        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+    def record_lines() -> Iterator[str]:
+        nonlocal first, last, between_records
+        for index, line in enumerate(lines):
             if between_records:
                 if not line.strip() or line.lstrip().startswith("#"):
                     continue
-                start, between_records = number, False
+                first, between_records = index, False
+            last = index
             yield line
 
-    reader = csv.reader(lines(), strict=True)
+    reader = csv.reader(record_lines(), strict=True)
     while True:
         try:
-            row = next(reader)
+            fields = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
@@ -241,11 +256,19 @@ def _rows(path: Path, text: str, glossary: Glossary) -> Iterable[tuple[int, list
                 if "unexpected end of data" in str(error)
                 else f"malformed CSV ({error})"
             )
-            glossary.problems.append(GlossaryProblem(Origin(path, start), message))
-            between_records = True
-            continue
+            yield CsvRecord(first, last, [], message)
+        else:
+            yield CsvRecord(first, last, fields)
         between_records = True
-        yield start, row
+
+
+def _rows(path: Path, text: str, glossary: Glossary) -> Iterator[tuple[int, list[str]]]:
+    """Well-formed records with their first line number; malformed ones become problems."""
+    for record in csv_records(io.StringIO(text, newline="").readlines()):
+        if record.error is None:
+            yield record.first + 1, record.fields
+        else:
+            glossary.problems.append(GlossaryProblem(Origin(path, record.first + 1), record.error))
 
 
 def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list[str] | None:

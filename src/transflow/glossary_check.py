@@ -33,7 +33,7 @@ from pathlib import Path
 from transflow.glossary import Glossary, GlossaryProblem, Origin, Policy, Term
 
 # The matcher's own whole-word rule, so containment is judged exactly as matching is.
-from transflow.term_matching import TermMatcher, _is_word_character, fold
+from transflow.term_matching import TermMatcher, fold, is_word_character
 
 __all__ = ["Finding", "Severity", "check_glossary", "summary", "workspace_languages"]
 
@@ -121,8 +121,8 @@ def _inner_whole_words(text: str) -> Iterable[str]:
     The matcher's rule: an occurrence must not have a word character just
     before or just after it.
     """
-    starts = [0] + [i for i in range(1, len(text)) if not _is_word_character(text[i - 1])]
-    ends = [i for i in range(1, len(text)) if not _is_word_character(text[i])] + [len(text)]
+    starts = [0] + [i for i in range(1, len(text)) if not is_word_character(text[i - 1])]
+    ends = [i for i in range(1, len(text)) if not is_word_character(text[i])] + [len(text)]
     for start in starts:
         for end in ends:
             if start < end and (start, end) != (0, len(text)) and text[start:end].strip():

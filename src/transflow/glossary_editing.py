@@ -21,7 +21,6 @@ knows less must not erase what the glossary says.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -39,12 +38,14 @@ from transflow.glossary import (
     FORBIDDEN_PREFIX,
     FORBIDDEN_SEPARATOR,
     REQUIRED_COLUMNS,
+    CsvRecord,
     Glossary,
     GlossaryError,
     Origin,
     Policy,
     Term,
     TermKind,
+    csv_records,
     glossary_files,
     load_glossary,
 )
@@ -280,13 +281,6 @@ def _required_columns(terms: Sequence[Term]) -> list[str]:
 # --- the file as lines -----------------------------------------------------------------------
 
 
-@dataclass
-class _Row:
-    first: int  # index of its first physical line
-    last: int  # index of its last physical line (a quoted field may span lines)
-    fields: list[str]
-
-
 class _GlossaryText:
     """A glossary CSV file as physical lines, so an edit touches only the lines it changes.
 
@@ -311,25 +305,8 @@ class _GlossaryText:
     def new(cls, columns: Sequence[str]) -> _GlossaryText:
         return cls(render_csv_row(columns))
 
-    def _rows(self) -> list[_Row]:
-        first = last = 0
-        between_records = True
-
-        def record_lines() -> Iterator[str]:
-            nonlocal first, last, between_records
-            for index, line in enumerate(self.lines):
-                if between_records:
-                    if not line.strip() or line.lstrip().startswith("#"):
-                        continue
-                    first, between_records = index, False
-                last = index
-                yield line
-
-        rows = []
-        for fields in csv.reader(record_lines()):
-            rows.append(_Row(first, last, fields))
-            between_records = True
-        return rows
+    def _rows(self) -> list[CsvRecord]:
+        return list(csv_records(self.lines))
 
     @property
     def columns(self) -> list[str]:
@@ -355,7 +332,7 @@ class _GlossaryText:
         self.lines.append(render_csv_row(values, self.newline))
         return len(self.lines)
 
-    def remove_rows(self, rows: Sequence[_Row]) -> None:
+    def remove_rows(self, rows: Sequence[CsvRecord]) -> None:
         doomed = {index for row in rows for index in range(row.first, row.last + 1)}
         self.lines = [line for index, line in enumerate(self.lines) if index not in doomed]
 
@@ -475,7 +452,7 @@ def remove_term(
         return removed
 
 
-def _field(row: _Row, index: int) -> str:
+def _field(row: CsvRecord, index: int) -> str:
     return row.fields[index].strip() if index < len(row.fields) else ""
 
 

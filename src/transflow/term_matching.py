@@ -52,9 +52,12 @@ def fold(text: str) -> str:
     return text
 
 
-def _is_word_character(character: str) -> bool:
-    # Combining marks (Devanagari vowel signs, a decomposed accent, Arabic
-    # harakat) belong to the word they follow: "भारत" is not in "भारती".
+def is_word_character(character: str) -> bool:
+    """Whether ``character`` continues a word, so a match next to it is not a whole word.
+
+    Combining marks (Devanagari vowel signs, a decomposed accent, Arabic
+    harakat) belong to the word they follow: "भारत" is not in "भारती".
+    """
     return character.isalnum() or character == "_" or unicodedata.category(character)[0] == "M"
 
 
@@ -86,9 +89,9 @@ class TermMatcher(Generic[Value]):
         candidates = []
         for last, (length, value) in self._automaton.iter(folded):
             start, end = last - length + 1, last + 1
-            if start > 0 and _is_word_character(folded[start - 1]):
+            if start > 0 and is_word_character(folded[start - 1]):
                 continue
-            if end < len(folded) and _is_word_character(folded[end]):
+            if end < len(folded) and is_word_character(folded[end]):
                 continue
             candidates.append(TermMatch(start, end, value))
         candidates.sort(key=lambda match: (match.start, -match.length))

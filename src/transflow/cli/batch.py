@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -83,13 +84,14 @@ def batch_command(
     source: SourceOption = "en",
     engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
     jobs: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--jobs",
             min=1,
-            help="Parallel decoding batches (default: one per core, measured best).",
+            help="Parallel decoding batches [default: one per core, measured best].",
+            show_default=False,
         ),
-    ] = max(1, os.cpu_count() or 1),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a JSON report here.")
     ] = None,
@@ -123,7 +125,7 @@ def batch_command(
 
     Example: [bold]transflow batch articles/ --to pt,de --report report.json[/]
     """
-    from transflow.batch import discover_articles, run_batch
+    from transflow.batch import discover_articles
 
     targets = languages(to)
     protected = workspace_glossary(glossary)
@@ -131,44 +133,54 @@ def batch_command(
     articles, problems = discover_articles(paths)
     if not articles and not problems:
         raise TransflowError("no .txt or .md articles found in " + ", ".join(map(str, paths)))
-    factory = None
-    if scheduler:
-        from transflow.distributed import connect, select_cluster_engine
-
-        client = connect(scheduler)
-        factory = lambda src, tgt: select_cluster_engine(client, engine, src, tgt)  # noqa: E731
-
-    options = {
+    options: dict[str, Any] = {
         "targets": targets,
         "source": source,
         "glossary": protected,
         "locales_dir": locales,
         "engine_name": engine,
-        "engine_factory": factory,
-        "workers": jobs,
+        "workers": jobs or max(1, os.cpu_count() or 1),
         "dry_run": dry_run,
         "problems": problems,
         "chunk_sentences": chunk_sentences,
     }
-    if quiet:
-        result = run_batch(articles, observer=_Quiet(), **options)
-    else:
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, console=error_console, transient=True) as progress:
-            bars = _ProgressBars(progress, len(articles), len(targets))
-            result = run_batch(articles, observer=bars, **options)
+    with ExitStack() as cleanup:
+        if scheduler:
+            from transflow.distributed import connect, select_cluster_engine
+
+            if jobs is not None:
+                error_console.print(
+                    "note: --jobs has no effect with --scheduler; "
+                    "the cluster's worker threads decode in parallel"
+                )
+            client = cleanup.enter_context(connect(scheduler))
+            options["engine_factory"] = lambda src, tgt: select_cluster_engine(
+                client, engine, src, tgt
+            )
+        result = _run_with_progress(articles, quiet, options)
     if report is not None:
         write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     _print_summary(result, quiet)
     if result.failed:
         raise typer.Exit(1)
+
+
+def _run_with_progress(articles: list[Path], quiet: bool, options: dict[str, Any]) -> BatchReport:
+    from transflow.batch import run_batch
+
+    if quiet:
+        return run_batch(articles, observer=_Quiet(), **options)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=error_console, transient=True) as progress:
+        bars = _ProgressBars(progress, len(articles), len(options["targets"]))
+        return run_batch(articles, observer=bars, **options)
 
 
 def _print_summary(result: BatchReport, quiet: bool) -> None:
