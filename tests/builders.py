@@ -22,6 +22,7 @@ from transflow.po_store import (
 # A Dask scheduler serves HTTP even without a dashboard; with dashboard_address=None
 # it takes port 8787 and fails when another cluster (a parallel test run) holds it.
 FREE_PORT = "127.0.0.1:0"
+REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 SAMPLE = Path(__file__).parent / "data" / "articles" / "azerbaijan-israel-presidents-baku.txt"
 
 
@@ -131,3 +132,10 @@ JA_SEGMENTS = (
         reviews=((EDITED, "Chie"),),
     ),
 )
+
+
+def lines_without_dates(po: Path) -> list[str]:
+    """A PO file's lines but its header dates, to compare two runs' files byte for byte."""
+    dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    return [line for line in lines if not line.startswith(dated)]

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from builders import write_corpus
+from builders import REPO_GLOSSARY, lines_without_dates, write_corpus
 from transflow.articles import read_article
 from transflow.batch import discover_articles, run_batch
 from transflow.engines.argos import ArgosEngine
+from transflow.glossary import load_glossary
 from transflow.pipeline import article_sentences
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, po_path
 from transflow.testing.engines import RecordingEngine
@@ -71,6 +72,28 @@ def test_every_sentence_translated_once_and_counts_match_the_files(corpus: Path)
     if shutil.which("msgfmt"):
         for po in Path("locales").rglob("*.po"):
             subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(po)], check=True)
+
+
+def test_the_number_of_workers_changes_no_byte(corpus: Path) -> None:
+    articles, _ = discover_articles([corpus])
+    glossary = load_glossary([REPO_GLOSSARY])  # masking rounds: more, smaller engine batches
+    queues = []
+    for workers in (1, 2):
+        locales = Path(f"locales-{workers}")
+        report = run_batch(
+            articles,
+            targets=["pt", "de"],
+            glossary=glossary,
+            locales_dir=locales,
+            engine_name="argos",
+            workers=workers,
+        )
+        assert report.failed == []
+        queues.append(
+            {po.relative_to(locales): lines_without_dates(po) for po in locales.rglob("*.po")}
+        )
+    assert len(queues[0]) == 80
+    assert queues[0] == queues[1]
 
 
 def test_rerun_on_an_unchanged_corpus_sends_nothing_and_changes_no_file(corpus: Path) -> None:

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from distributed import Client
 
-from builders import write_corpus
+from builders import REPO_GLOSSARY, lines_without_dates, write_corpus
 from transflow.po_store import EntryState, ReviewFile, entry_state
 
 TRANSFLOW = str(Path(sys.executable).parent / "transflow")
-REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 
 
 @pytest.fixture
@@ -140,14 +139,8 @@ def test_a_cluster_run_writes_the_same_files_as_a_local_run(
         )
         assert result.returncode == 0, result.stderr
         queues[name] = {
-            po.relative_to(workspace): _without_dates(po) for po in workspace.rglob("*.po")
+            po.relative_to(workspace): lines_without_dates(po) for po in workspace.rglob("*.po")
         }
     assert "--jobs has no effect with --scheduler" in result.stderr
     assert len(queues["local"]) == 80
     assert queues["cluster"] == queues["local"]
-
-
-def _without_dates(po: Path) -> list[str]:
-    dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
-    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
-    return [line for line in lines if not line.startswith(dated)]

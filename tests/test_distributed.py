@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
-from builders import FREE_PORT
+from builders import FREE_PORT, REPO_GLOSSARY, lines_without_dates
 from transflow.articles import read_article
 from transflow.distributed import (
     DaskEngine,
@@ -25,7 +25,6 @@ from transflow.pipeline import article_sentences, translate_article
 
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")  # as the workspace fixture has it
 SAMPLE_ARTICLE = Path(__file__).parent / "data" / ARTICLE
-REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 
 
 def local_engine() -> ArgosEngine:
@@ -103,8 +102,8 @@ def test_both_workers_translate_and_each_loads_the_model_once(
     assert len(after) == 2
     for worker, status in after.items():
         assert status.chunks > before[worker].chunks, f"{worker} took no chunk"
-        assert status.engines_created == {"argos": 1}
-        assert status.warmed == {("argos", "en", "pt")}
+        assert status.engines_created == {"argos": 1}  # whatever other tests ran on it
+        assert ("argos", "en", "pt") in status.warmed
 
 
 def _queue_without_dates(engine: Engine, locales: str) -> list[str]:
@@ -114,9 +113,7 @@ def _queue_without_dates(engine: Engine, locales: str) -> list[str]:
     )
     assert update.translated > 0
     assert update.masked > 0  # the glossary rounds went through this engine too
-    dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
-    lines = update.po_file.read_text(encoding="utf-8").splitlines(keepends=True)
-    return [line for line in lines if not line.startswith(dated)]
+    return lines_without_dates(update.po_file)
 
 
 def test_queue_files_are_byte_identical_to_a_local_run(workspace: Path, client: Client) -> None:

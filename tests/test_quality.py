@@ -14,7 +14,13 @@ from transflow.engines.argos import ArgosEngine
 from transflow.glossary import load_glossary
 from transflow.pipeline import translate_article
 from transflow.po_store import EntryState, ReviewFile, locked
-from transflow.quality import CheckKind, check_file, number_problems, summarise
+from transflow.quality import (
+    CheckKind,
+    check_file,
+    number_problems,
+    punctuation_problems,
+    summarise,
+)
 
 REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
@@ -39,6 +45,30 @@ PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
 )
 def test_number_problems(source: str, translation: str, problems: list[str]) -> None:
     assert number_problems(source, translation) == problems
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problems"),
+    [
+        ('He said: "We agree."', "Ele disse: “Concordamos.”", []),
+        ("Il a dit « oui ».", "Er sagte „ja“.", []),
+        (
+            "He said: “We agree.”",
+            "Ele disse: Concordamos.",
+            ["quotation marks missing (2 in the source, 0 here)"],
+        ),
+        ("“The talks went well.", "“As conversas correram bem.", []),  # a quote across sentences
+        (
+            "The summit (the third) ended.",
+            "A cimeira (a terceira terminou.",
+            ["bracket ')' missing (1 in the source, 0 here)"],
+        ),
+        ("Israel's role.", "O papel de Israel.", []),  # an apostrophe is not a quotation mark
+        ("A title.", "Um “título”.", []),  # added marks are the translator's choice
+    ],
+)
+def test_punctuation_problems(source: str, translation: str, problems: list[str]) -> None:
+    assert punctuation_problems(source, translation) == problems
 
 
 @pytest.fixture
@@ -93,6 +123,17 @@ def test_a_lost_number_is_found(queue: Path) -> None:
         review_file.save()
     findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
     assert [(f.kind, f.message) for f in findings] == [(CheckKind.NUMBERS, "number '2028' missing")]
+
+
+def test_dropped_quotation_marks_are_found(queue: Path) -> None:
+    with locked(PO):
+        review_file = ReviewFile.load(PO)
+        entry = next(e for e in review_file.active_entries() if "“" in e.msgid)
+        entry.msgstr = entry.msgstr.replace("“", "").replace("”", "")
+        review_file.save()
+    findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
+    assert [(f.msgid, f.kind) for f in findings] == [(entry.msgid, CheckKind.PUNCTUATION)]
+    assert findings[0].message.startswith("quotation marks missing")
 
 
 def test_check_command(queue: Path) -> None:

@@ -208,11 +208,12 @@ def _decode(path: Path, raw: bytes, glossary: Glossary) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class CsvRecord:
     """One CSV record of a glossary file and the physical lines it spans (0-based).
 
-    ``error`` says why the record is malformed (then ``fields`` is empty).
+    ``error`` says why the record is malformed (then ``fields`` is empty). The
+    glossary editor updates ``fields`` and the line span as it edits the file.
     """
 
     first: int

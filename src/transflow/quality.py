@@ -1,9 +1,10 @@
-"""Quality checks of translations already in the queue: glossary and numbers.
+"""Quality checks of translations already in the queue: glossary, numbers, punctuation.
 
 A maintainer changes an approved form ("Bacu" becomes "Baku"): which
 translations, approved ones included, now disagree? An engine turns "€30"
-into "$30" or drops a year: which segments lost a number? ``check_queue``
-answers both without translating anything, so it can run in CI.
+into "$30", drops a year, or drops the quotation marks around a quote (the
+bundled Bergamot models do): which segments lost them? ``check_queue``
+answers without translating anything, so it can run in CI.
 """
 
 from __future__ import annotations
@@ -23,11 +24,17 @@ from transflow.term_enforcement import TermEnforcer
 # a hyphen is not one, so "2023-2028" holds two numbers.
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 _CURRENCY_SYMBOLS = "€$£¥₹₽₺₪"
+# Quotation marks of every style, counted together: languages write the same
+# quotation with different marks ("…", “…”, «…», „…“, 「…」) but as many of
+# them. Single quotes are left out: they cannot be told from apostrophes.
+_QUOTATION_MARKS = frozenset('"“”„‟«»「」『』')
+_BRACKETS = "()[]"
 
 
 class CheckKind(StrEnum):
     GLOSSARY = "glossary"
     NUMBERS = "numbers"
+    PUNCTUATION = "punctuation"
 
 
 @dataclass(frozen=True)
@@ -68,12 +75,35 @@ def number_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
+def punctuation_problems(source: str, translation: str) -> list[str]:
+    """Quotation marks and brackets of ``source`` that ``translation`` lost.
+
+    A quotation or a parenthesis that loses its marks changes who said what,
+    and a reviewer reading fluent output easily misses it. Only losses are
+    reported: a translation may add marks (a title quoted in the target
+    language), and a quotation spanning sentences has one mark per sentence
+    in both languages.
+    """
+    problems = []
+    wanted = sum(character in _QUOTATION_MARKS for character in source)
+    present = sum(character in _QUOTATION_MARKS for character in translation)
+    if present < wanted:
+        problems.append(f"quotation marks missing ({wanted} in the source, {present} here)")
+    for bracket in _BRACKETS:
+        if translation.count(bracket) < source.count(bracket):
+            problems.append(
+                f"bracket {bracket!r} missing "
+                f"({source.count(bracket)} in the source, {translation.count(bracket)} here)"
+            )
+    return problems
+
+
 def _digits(number: str) -> str:
     return re.sub(r"\D", "", number)
 
 
 def check_file(review_file: ReviewFile, glossary: Glossary) -> list[Finding]:
-    """Every translated entry of one queue file against the glossary and the numbers rule."""
+    """Every translated entry of one queue file against the glossary, numbers and punctuation."""
     metadata = review_file.catalog.metadata
     source = metadata.get("X-Source-Language", "en")
     target = metadata.get("Language", review_file.path.parent.name)
@@ -86,6 +116,10 @@ def check_file(review_file: ReviewFile, glossary: Glossary) -> list[Finding]:
         problems = [(CheckKind.GLOSSARY, str(problem)) for problem in term_problems]
         problems += [
             (CheckKind.NUMBERS, problem) for problem in number_problems(entry.msgid, entry.msgstr)
+        ]
+        problems += [
+            (CheckKind.PUNCTUATION, problem)
+            for problem in punctuation_problems(entry.msgid, entry.msgstr)
         ]
         findings += [
             Finding(

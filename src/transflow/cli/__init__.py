@@ -279,7 +279,7 @@ def check(
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
 ) -> None:
-    """Check translations in the queue against the current glossary and the source's numbers.
+    """Check queue translations: current glossary, the source's numbers, quotes and brackets.
 
     Approved translations are checked too: after a glossary change this lists
     the ones that now disagree. Exit code 1 when anything is found.

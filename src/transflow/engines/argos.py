@@ -155,14 +155,16 @@ class ArgosEngine(Engine):
             "asynchronous": True,
         }
         try:
-            pending = []
-            for group in groups:
-                tokenized = [loaded.tokenizer.encode(texts[index]) for index in group]
-                prefix = [[loaded.target_prefix]] * len(group) if loaded.target_prefix else None
-                pending.append(
-                    loaded.translator.translate_batch(tokenized, target_prefix=prefix, **options)
+            pending = {}
+            # Longest group first, so the workers end on short batches together
+            # instead of one decoding the longest sentences while the other idles.
+            for number in reversed(range(len(groups))):
+                tokenized = [loaded.tokenizer.encode(texts[index]) for index in groups[number]]
+                prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
+                pending[number] = loaded.translator.translate_batch(
+                    tokenized, target_prefix=prefix, **options
                 )
-            results = [[waiting.result() for waiting in group] for group in pending]
+            results = [[waiting.result() for waiting in pending[n]] for n in range(len(groups))]
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{model.path.name}: translation failed ({error})") from error
         hypotheses = [
