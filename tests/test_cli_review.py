@@ -26,6 +26,7 @@ from transflow.po_store import (
     ReviewFile,
     entry_id,
     entry_state,
+    locked,
     machine_translation,
     review_history,
 )
@@ -231,3 +232,21 @@ def test_an_engine_alternative_can_be_picked_and_edited(workspace: Path, queue: 
     entry = saved()[queue[index].msgid]
     assert entry.msgstr == alternative
     assert entry_state(entry) is EntryState.APPROVED
+
+
+def test_the_screen_warns_about_lost_quotation_marks(queue: list) -> None:
+    from rich.console import Console
+
+    from transflow.cli.review import render_item
+    from transflow.review import GlossaryChecker, load_queue
+
+    with locked(PO):
+        review_file = ReviewFile.load(PO)
+        quoted = next(e for e in review_file.active_entries() if "“" in e.msgid)
+        quoted.msgstr = quoted.msgstr.replace("“", "").replace("”", "")
+        review_file.save()
+    items = load_queue([ReviewFile.load(PO)], checker=GlossaryChecker(None))
+    item = next(i for i in items if i.msgid == quoted.msgid)
+    console = Console(record=True, width=200, color_system=None)
+    console.print(render_item(item, 0, len(items), 0))
+    assert "⚠ check: quotation marks missing (2 in the source, 0 here)" in console.export_text()

@@ -90,6 +90,26 @@ def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:
     assert not item.flagged
 
 
+def test_lost_numbers_and_quotation_marks_are_shown_as_warnings(checker: GlossaryChecker) -> None:
+    assert all(item.warnings == () for item in load_queue([ReviewFile.load(PO)], checker=checker))
+    with locked(PO):
+        review_file = ReviewFile.load(PO)
+        quoted = next(e for e in review_file.active_entries() if "“" in e.msgid)
+        quoted.msgstr = quoted.msgstr.replace("“", "").replace("”", "")
+        dated = next(e for e in review_file.active_entries() if "2023-2028" in e.msgid)
+        dated.msgstr = dated.msgstr.replace("2028", "")
+        review_file.save()
+    warned = {
+        item.msgid: item.warnings
+        for item in load_queue([ReviewFile.load(PO)], checker=checker)
+        if item.warnings
+    }
+    assert warned == {
+        quoted.msgid: ("quotation marks missing (2 in the source, 0 here)",),
+        dated.msgid: ("number '2028' missing",),
+    }
+
+
 def test_approve_keeps_the_machine_translation_and_records_who(checker: GlossaryChecker) -> None:
     item = load_queue([ReviewFile.load(PO)], checker=checker)[4]
     decision = desk(checker).approve(PO, item.id, seen=item.msgstr)

@@ -37,6 +37,7 @@ from transflow.po_store import (
     record_review,
     review_history,
 )
+from transflow.quality import number_problems, punctuation_problems
 from transflow.term_enforcement import TermEnforcer
 
 NEEDS_WORK_FLAG = "needs-work"
@@ -87,6 +88,7 @@ class QueueItem:
     machine: MachineTranslation | None
     flagged: bool
     problems: tuple[str, ...]  # glossary problems of the current translation
+    warnings: tuple[str, ...]  # numbers, quotation marks, brackets the translation lost
     terms: tuple[TermMark, ...]
     previous_msgid: str | None
     previous_translation: str | None
@@ -201,6 +203,10 @@ def load_queue(
                     machine=machine_translation(entry),
                     flagged=is_flagged(entry) or bool(problems),
                     problems=problems,
+                    warnings=tuple(
+                        number_problems(entry.msgid, entry.msgstr)
+                        + punctuation_problems(entry.msgid, entry.msgstr)
+                    ),
                     terms=marks,
                     previous_msgid=entry.previous_msgid,
                     previous_translation=previous_translation(entry),

@@ -96,6 +96,8 @@ def render_item(item: QueueItem, index: int, total: int, decided: int) -> Render
         parts.append(verdicts)
     if item.problems:
         parts.append(Text("⚑ glossary: " + "; ".join(item.problems), style="bold red"))
+    if item.warnings:
+        parts.append(Text("⚠ check: " + "; ".join(item.warnings), style="yellow"))
     if item.machine is not None and item.machine.text != item.msgstr:
         parts.append(
             Text.assemble(("Since engine ", "bold"), _diff(item.machine.text, item.msgstr))
