@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from transflow.po_store import (
     ReviewAction,
     ReviewFile,
     ReviewRecord,
+    locked,
     record_machine_translation,
     record_review,
 )
@@ -139,3 +140,20 @@ def lines_without_dates(po: Path) -> list[str]:
     dated = ('"PO-Revision-Date:', '"POT-Creation-Date:')
     lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
     return [line for line in lines if not line.startswith(dated)]
+
+
+def edit_by_hand(po: Path, source_contains: str, rewrite: Callable[[str], str]) -> str:
+    """Change a translation as a PO editor would; returns the entry's source.
+
+    The entry is the first whose source contains ``source_contains``.
+    """
+    with locked(po):
+        review_file = ReviewFile.load(po)
+        entry = next(e for e in review_file.active_entries() if source_contains in e.msgid)
+        entry.msgstr = rewrite(entry.msgstr)
+        review_file.save()
+    return entry.msgid
+
+
+def without_quotation_marks(text: str) -> str:
+    return text.replace("“", "").replace("”", "")

@@ -16,6 +16,7 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
+from builders import edit_by_hand, without_quotation_marks
 from transflow.cli import app
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary import load_glossary
@@ -26,7 +27,6 @@ from transflow.po_store import (
     ReviewFile,
     entry_id,
     entry_state,
-    locked,
     machine_translation,
     review_history,
 )
@@ -240,13 +240,9 @@ def test_the_screen_warns_about_lost_quotation_marks(queue: list) -> None:
     from transflow.cli.review import render_item
     from transflow.review import GlossaryChecker, load_queue
 
-    with locked(PO):
-        review_file = ReviewFile.load(PO)
-        quoted = next(e for e in review_file.active_entries() if "“" in e.msgid)
-        quoted.msgstr = quoted.msgstr.replace("“", "").replace("”", "")
-        review_file.save()
+    quoted = edit_by_hand(PO, "“", without_quotation_marks)
     items = load_queue([ReviewFile.load(PO)], checker=GlossaryChecker(None))
-    item = next(i for i in items if i.msgid == quoted.msgid)
+    item = next(i for i in items if i.msgid == quoted)
     console = Console(record=True, width=200, color_system=None)
     console.print(render_item(item, 0, len(items), 0))
     assert "⚠ check: quotation marks missing (2 in the source, 0 here)" in console.export_text()

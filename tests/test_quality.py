@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import edit_by_hand, without_quotation_marks
 from transflow.cli import app
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary import load_glossary
@@ -116,23 +117,15 @@ def test_glossary_change_lists_the_translations_that_now_disagree(queue: Path) -
 
 
 def test_a_lost_number_is_found(queue: Path) -> None:
-    with locked(PO):
-        review_file = ReviewFile.load(PO)
-        entry = next(e for e in review_file.active_entries() if "2023-2028" in e.msgid)
-        entry.msgstr = entry.msgstr.replace("2028", "")
-        review_file.save()
+    edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
     findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
     assert [(f.kind, f.message) for f in findings] == [(CheckKind.NUMBERS, "number '2028' missing")]
 
 
 def test_dropped_quotation_marks_are_found(queue: Path) -> None:
-    with locked(PO):
-        review_file = ReviewFile.load(PO)
-        entry = next(e for e in review_file.active_entries() if "“" in e.msgid)
-        entry.msgstr = entry.msgstr.replace("“", "").replace("”", "")
-        review_file.save()
+    quoted = edit_by_hand(PO, "“", without_quotation_marks)
     findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
-    assert [(f.msgid, f.kind) for f in findings] == [(entry.msgid, CheckKind.PUNCTUATION)]
+    assert [(f.msgid, f.kind) for f in findings] == [(quoted, CheckKind.PUNCTUATION)]
     assert findings[0].message.startswith("quotation marks missing")
 
 

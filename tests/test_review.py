@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from builders import edit_by_hand, without_quotation_marks
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary import load_glossary
 from transflow.pipeline import translate_article
@@ -92,21 +93,16 @@ def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:
 
 def test_lost_numbers_and_quotation_marks_are_shown_as_warnings(checker: GlossaryChecker) -> None:
     assert all(item.warnings == () for item in load_queue([ReviewFile.load(PO)], checker=checker))
-    with locked(PO):
-        review_file = ReviewFile.load(PO)
-        quoted = next(e for e in review_file.active_entries() if "“" in e.msgid)
-        quoted.msgstr = quoted.msgstr.replace("“", "").replace("”", "")
-        dated = next(e for e in review_file.active_entries() if "2023-2028" in e.msgid)
-        dated.msgstr = dated.msgstr.replace("2028", "")
-        review_file.save()
+    quoted = edit_by_hand(PO, "“", without_quotation_marks)
+    dated = edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
     warned = {
         item.msgid: item.warnings
         for item in load_queue([ReviewFile.load(PO)], checker=checker)
         if item.warnings
     }
     assert warned == {
-        quoted.msgid: ("quotation marks missing (2 in the source, 0 here)",),
-        dated.msgid: ("number '2028' missing",),
+        quoted: ("quotation marks missing (2 in the source, 0 here)",),
+        dated: ("number '2028' missing",),
     }
 
 
