@@ -11,7 +11,7 @@ from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import length_sorted_groups
 from transflow.engines.bergamot import BergamotEngine
 from transflow.errors import TransflowError, UnsupportedLanguagePairError
-from transflow.models import install_model
+from transflow.models import install_model, load_package
 from transflow.testing.copy_model import build_copy_model_package
 
 SENTENCES = [
@@ -80,6 +80,16 @@ class TestArgosEngine(EngineContract):
         scores = [hypothesis.score for hypothesis in result.hypotheses]
         assert scores == sorted(scores, reverse=True)
         assert result.best.text == SENTENCES[0].upper()
+
+    def test_a_long_sentence_is_translated_to_its_end(
+        self, engine: Engine, installed_packages_dir: Path
+    ) -> None:
+        # CTranslate2's default stops decoding after 256 tokens, mid-sentence.
+        long_sentence = " ".join(SENTENCES[:2] * 4)
+        (package,) = installed_packages_dir.iterdir()
+        assert len(load_package(package).tokenizer.encode(long_sentence)) > 300
+        result = engine.translate_batch([long_sentence, "Hello."], *self.pair)
+        assert [t.best.text for t in result] == [long_sentence.upper(), "HELLO."]
 
     @pytest.mark.usefixtures("argos_packages")
     def test_a_batch_is_decoded_group_by_group(self) -> None:

@@ -40,6 +40,12 @@ from transflow.errors import EngineError, UnsupportedLanguagePairError
 from transflow.models import InstalledModel, installed_models, load_package
 
 PIVOT_LANGUAGE = "en"
+# CTranslate2 stops decoding after 256 tokens by default, silently cutting off
+# the end of a long sentence. Each group may decode twice as many tokens as its
+# longest source (a translation is rarely longer), within the 1,024 positions
+# that Argos models' position encodings and CTranslate2's input limit allow.
+DEFAULT_DECODING_LIMIT = 256
+MAX_POSITIONS = 1024
 
 
 @dataclass
@@ -162,7 +168,10 @@ class ArgosEngine(Engine):
                 tokenized = [loaded.tokenizer.encode(texts[index]) for index in groups[number]]
                 prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
                 pending[number] = loaded.translator.translate_batch(
-                    tokenized, target_prefix=prefix, **options
+                    tokenized,
+                    target_prefix=prefix,
+                    max_decoding_length=_decoding_limit(tokenized),
+                    **options,
                 )
             results = [[waiting.result() for waiting in pending[n]] for n in range(len(groups))]
         except (RuntimeError, ValueError) as error:
@@ -202,6 +211,11 @@ class ArgosEngine(Engine):
                 raise EngineError(f"{model.path}: the model does not load ({error})") from error
             self._loaded[key] = _LoadedModel(translator, package.tokenizer, package.target_prefix)
         return self._loaded[key]
+
+
+def _decoding_limit(tokenized: list[list[str]]) -> int:
+    longest = max((len(tokens) for tokens in tokenized), default=0)
+    return min(MAX_POSITIONS, max(DEFAULT_DECODING_LIMIT, 2 * longest + 8))
 
 
 def _mean_score(cumulative: float, tokens: list[str]) -> float:
