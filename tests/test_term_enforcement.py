@@ -104,6 +104,34 @@ def test_sentences_without_terms_cost_one_engine_call(copy_engine: RecordingEngi
     assert all(result.occurrences == 0 and not result.masked for result in results)
 
 
+def test_addresses_and_handles_come_back_character_for_character(
+    copy_engine: RecordingEngine,
+) -> None:
+    results = enforce(
+        copy_engine,
+        [
+            "Read the report at https://example.org/Baku-report.pdf today.",
+            "Write to press@example.org or follow @IsaacHerzog.",
+        ],
+    )
+    assert [result.text for result in results] == [
+        "READ THE REPORT AT https://example.org/Baku-report.pdf TODAY.",
+        "WRITE TO press@example.org OR FOLLOW @IsaacHerzog.",
+    ]
+    # "Baku" inside the address is part of it, not a term of its own.
+    assert [(r.occurrences, r.correct, r.problems) for r in results] == [(1, 1, ()), (2, 2, ())]
+
+
+def test_a_mangled_address_is_flagged(argos_packages: Path) -> None:
+    [result] = enforce(
+        NameDroppingEngine(ArgosEngine()), ["Details are online at www.gov.il/Mission today."]
+    )
+    assert result.flagged
+    assert [str(problem) for problem in result.problems] == [
+        "www.gov.il/Mission: expected 'www.gov.il/Mission' 1×, found 0×"
+    ]
+
+
 def test_only_failing_sentences_go_back_to_the_engine(copy_engine: RecordingEngine) -> None:
     enforce(copy_engine, ["No names at all.", "He met Herzog."])
     first, second = copy_engine.calls

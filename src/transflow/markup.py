@@ -27,8 +27,9 @@ a ``MarkupPoint``: restored at the start or end of the sentence, reported lost e
 
 Code spans and URLs (autolinks, and bare ``http(s)://`` or ``www.`` addresses in the text)
 must not be translated: their content stays in the plain text, verbatim, and is listed in
-``InlineMarkup.protected`` so a masking layer can replace them with placeholders before the
-engine and back after. Backslash escapes become the bare character for the engine, and the
+``InlineMarkup.protected``. Addresses there are found again by ``transflow.verbatim`` and
+enforced like glossary terms; a code span the engine translates cannot be placed again and is
+reported lost. Backslash escapes become the bare character for the engine, and the
 same characters are escaped again in the translation. Shortcut reference links (``[text]``
 alone) and entity references (``&amp;``) are left as text: telling them from brackets and
 ampersands needs the whole document.
@@ -45,6 +46,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
+    "BARE_URL",
     "InlineMarkup",
     "MarkupPoint",
     "MarkupSpan",
@@ -123,7 +125,7 @@ _INLINE_LINK_TAIL = re.compile(
     r"(?:\s+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\)"
 )
 _REFERENCE_LINK_TAIL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]")
-_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")
+BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")
 _HARD_BREAK_SPACES = re.compile(r" {2,}\Z")
 
 
@@ -509,7 +511,7 @@ def _bare_urls(plain: str, protected: list[ProtectedSpan]) -> list[ProtectedSpan
     taken = [(p.start, p.end) for p in protected]
     return [
         ProtectedSpan(url.start(), url.end(), url.group(), "url")
-        for url in _BARE_URL.finditer(plain)
+        for url in BARE_URL.finditer(plain)
         if not any(start <= url.start() < end for start, end in taken)
     ]
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from transflow.engines.base import Engine, Hypothesis
 from transflow.glossary import Term, TermKind
 from transflow.term_matching import TermMatch, TermMatcher
+from transflow.verbatim import verbatim_spans
 
 # How many hypotheses to ask for when a sentence holds protected terms. Beam
 # search keeps this many anyway, so the alternatives cost nothing extra.
@@ -190,18 +191,35 @@ class TermEnforcer:
         self._possessive = "" if target == "en" else r"(?:['’]s)?"
 
     def find(self, sentence: str) -> list[TermMatch[Term]]:
-        """The protected occurrences in a source sentence."""
-        return self._source_matcher.find(sentence)
+        """The protected occurrences in a source sentence, addresses and handles included.
+
+        A glossary name inside an address ("…/Israel-visit") is part of the
+        address, not a term of its own.
+        """
+        addresses = verbatim_spans(sentence)
+        terms = [
+            match
+            for match in self._source_matcher.find(sentence)
+            if not any(match.start < a.end and a.start < match.end for a in addresses)
+        ]
+        return sorted(terms + addresses, key=lambda match: match.start)
+
+    def _form(self, term: Term) -> str:
+        """The approved form of a glossary term; an address or handle stays as written."""
+        return self._forms.get(term) or term.text
 
     def check(
         self, matches: Sequence[TermMatch[Term]], translation: str
     ) -> tuple[int, list[TermProblem]]:
         """How many occurrences came out right, and every problem found."""
-        needed = Counter(self._forms[match.value] for match in matches)
+        needed = Counter(self._form(match.value) for match in matches)
         found = Counter(match.value for match in self._form_matcher.find(translation))
+        for match in matches:
+            if match.value not in self._forms:  # an address: compared character for character
+                found[match.value.text] = translation.count(match.value.text)
         terms_by_form: dict[str, list[Term]] = {}
         for match in matches:
-            terms = terms_by_form.setdefault(self._forms[match.value], [])
+            terms = terms_by_form.setdefault(self._form(match.value), [])
             if match.value not in terms:
                 terms.append(match.value)
         correct = 0
@@ -320,7 +338,7 @@ class TermEnforcer:
             pattern = re.compile(rf"(?<!\w){words}{self._possessive}(?!\w)", re.IGNORECASE)
             if len(pattern.findall(output)) != slot.count:
                 return None
-            form = self._forms[slot.term]
+            form = self._form(slot.term)
             output = pattern.sub(lambda _match, form=form: form, output)
         lowered = output.lower()
         residue = any(
