@@ -77,21 +77,26 @@ def test_add_then_remove_keeps_the_file_intact(desk: Path) -> None:
     original = WORLD.read_bytes()
     added = run(
         "add", "Bakı", "--kind", "place", "--target", "pt=Bacu", "--target", "de=Baku",
-        "--forbid", "pt=Bacú", "--note", "Azerbaijani spelling, rarely in English",
+        "--forbid", "pt=Bacú", "--article", "pt=-",
+        "--note", "Azerbaijani spelling, rarely in English",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "added 'Bakı' (en, place, translate) at glossary/world.csv:25" in added.stdout
     assert "new column(s) in glossary/world.csv: de" in added.stdout
     text = WORLD.read_text(encoding="utf-8")
-    assert text.splitlines()[3] == "term,source_lang,kind,policy,pt,forbidden_pt,note,de"
+    header = "term,source_lang,kind,policy,pt,forbidden_pt,article_pt,note,de"
+    assert text.splitlines()[3] == header
     assert text.endswith(
-        'Bakı,en,place,translate,Bacu,Bacú,"Azerbaijani spelling, rarely in English",Baku\n'
+        'Bakı,en,place,translate,Bacu,Bacú,-,"Azerbaijani spelling, rarely in English",Baku\n'
     )
-    assert load_glossary([WORLD]).terms[-1].targets == {"pt": "Bacu", "de": "Baku"}
+    added_term = load_glossary([WORLD]).terms[-1]
+    assert added_term.targets == {"pt": "Bacu", "de": "Baku"}
+    assert added_term.articles == {"pt": "-"}
 
     again = run(
         "add", "Bakı", "--kind", "place", "--target", "pt=Bacu", "--target", "de=Baku",
-        "--forbid", "pt=Bacú", "--note", "Azerbaijani spelling, rarely in English",
+        "--forbid", "pt=Bacú", "--article", "pt=-",
+        "--note", "Azerbaijani spelling, rarely in English",
     )  # fmt: skip
     assert again.exit_code == 0
     assert "already in glossary/world.csv:25 with the same content; nothing changed" in again.stdout
@@ -121,7 +126,7 @@ def test_add_same_policy_and_targets_keeps_the_existing_row(desk: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (
         "'Baku' is already in glossary/world.csv:16, with a different kind, forbidden forms, "
-        "note that was not applied"
+        "articles, note that was not applied"
     ) in result.stdout
     assert WORLD.read_bytes() == before
 
@@ -146,9 +151,11 @@ def test_add_creates_the_glossary_and_requires_file_among_several(workspace: Pat
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--target", "pt"], ["--target 'pt'", "LANG=FORM"]),
-        (["--target", "pt=A", "--target", "pt=B"], ["2 pt forms"]),
+        (["--target", "pt"], ["--target 'pt'", "LANG=VALUE"]),
+        (["--target", "pt=A", "--target", "pt=B"], ["2 pt values"]),
         (["--forbid", "pt=A|B"], ["separates forms"]),
+        (["--article", "pt=the"], ["article_pt: unknown article 'the'"]),
+        (["--article", "pt"], ["--article 'pt'", "LANG=VALUE", "pt=a"]),
         (["--file", "glossary/world.txt"], ["glossary/world.txt", ".csv"]),
     ],
 )
@@ -223,8 +230,9 @@ def test_export_import_round_trip(desk: Path, tmp_path: Path, monkeypatch) -> No
 
 def test_export_csv_and_import_merges(desk: Path) -> None:
     exported = run("export", "--format", "csv")
-    assert exported.stdout.splitlines()[0] == "term,source_lang,kind,policy,pt,forbidden_pt,note"
-    assert "Baku,en,place,keep,,Bacu,Capital of Azerbaijan; Brazilian press writes Baku" in (
+    header = "term,source_lang,kind,policy,pt,forbidden_pt,article_pt,note"
+    assert exported.stdout.splitlines()[0] == header
+    assert "Baku,en,place,keep,,Bacu,-,Capital of Azerbaijan; Brazilian press writes Baku" in (
         exported.stdout
     )
     Path("new.csv").write_text(
@@ -238,7 +246,7 @@ def test_export_csv_and_import_merges(desk: Path) -> None:
     assert "imported 1 term(s) from new.csv into glossary/world.csv; 1 already present" in (
         result.stdout
     )
-    assert WORLD.read_text(encoding="utf-8").endswith("Shusha,en,place,translate,,,,Schuscha\n")
+    assert WORLD.read_text(encoding="utf-8").endswith("Shusha,en,place,translate,,,,,Schuscha\n")
     assert "'Baku' is already in glossary/world.csv:16; kept its forbidden forms" in result.stderr
 
 

@@ -77,6 +77,19 @@ def test_every_field_of_a_row_is_loaded(tmp_path: Path) -> None:
     assert yad_vashem.origin == Origin(path, 8)
 
 
+def test_articles_per_language(tmp_path: Path) -> None:
+    glossary = load(
+        tmp_path / "g.csv",
+        "term,source_lang,kind,policy,pt,article_pt,es,article_es\n"
+        "Alley of Martyrs,en,place,translate,Alameda dos Mártires,a,Alameda de los Mártires,la\n"
+        "Israel,en,place,keep,,-,,\n",
+    )
+    assert glossary.problems == []
+    alley, israel = glossary.terms
+    assert dict(alley.articles) == {"pt": "a", "es": "la"}
+    assert dict(israel.articles) == {"pt": "-"}
+
+
 def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (HEADER + "Baku,en,place,keep,,Bacu,\n").encode("utf-8"))
@@ -260,6 +273,18 @@ def test_workspace_glossary_reads_glossary_directory(
             "malformed CSV (',' expected after '\"')",
             id="text-after-closing-quote",
         ),
+        pytest.param(
+            "term,source_lang,kind,policy,pt,article_pt\nIran,en,place,translate,Irã,the\n",
+            2,
+            "article_pt: unknown article 'the' (use a, as, o, os or - for none)",
+            id="unknown-article",
+        ),
+        pytest.param(
+            "term,source_lang,kind,policy,de,article_de\nIran,en,place,translate,Iran,der\n",
+            2,
+            "article_de: no article rules for 'de' (transflow has pt, es)",
+            id="article-language-without-rules",
+        ),
         pytest.param("", 1, "empty glossary file (no header)", id="empty-file"),
         pytest.param(
             "# only comments\n\n", 1, "empty glossary file (no header)", id="only-comments"
@@ -355,15 +380,17 @@ def test_identical_duplicate_is_a_warning_and_kept_once(tmp_path: Path) -> None:
         pytest.param("Iran,en,place,keep,,,", id="other-policy"),
         pytest.param("Iran,en,place,translate,Irã,Irão,", id="added-forbidden-form"),
         pytest.param("Iran,en,organisation,translate,Irã,,", id="other-kind"),
+        pytest.param("Iran,en,place,translate,Irã,,a,", id="other-article"),
     ],
 )
 def test_conflicting_duplicate_is_an_error(tmp_path: Path, second_row: str) -> None:
     path = tmp_path / "g.csv"
-    glossary = load(path, HEADER + "Iran,en,place,translate,Irã,,\n" + second_row + "\n")
+    header = HEADER.replace("forbidden_pt,", "forbidden_pt,article_pt,")
+    glossary = load(path, header + "Iran,en,place,translate,Irã,,o,\n" + second_row + "\n")
 
     assert messages(glossary) == [
         f"{path}:3: error: 'Iran' conflicts with its entry at {path}:2 "
-        "(different policy, kind, target or forbidden forms)"
+        "(different policy, kind, target, forbidden forms or article)"
     ]
 
 

@@ -61,7 +61,7 @@ def test_parse_language_values() -> None:
         "de": ["Baku"],
     }
     for bad in ("pt", "=Bacu", "pt="):
-        with pytest.raises(TransflowError, match="LANG=FORM"):
+        with pytest.raises(TransflowError, match="LANG=VALUE"):
             parse_language_values([bad], "--target")
 
 

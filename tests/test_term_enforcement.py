@@ -7,6 +7,7 @@ which makes exact assertions possible.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -188,6 +189,19 @@ def test_what_cannot_be_repaired_is_flagged_never_silent(argos_packages: Path) -
         name.lower() not in result.text.lower() for pool in PSEUDO_NAMES.values() for name in pool
     )
     assert "Nnn" not in result.text
+
+
+def test_the_article_before_a_masked_term_follows_the_glossary() -> None:
+    alley = term("Alley of Martyrs", TermKind.PLACE, Policy.TRANSLATE, pt="Alameda dos Mártires")
+    sentence = "During the visit, Herzog visited the Alley of Martyrs and laid a wreath."
+    # The bundled model cannot render the name, so it is masked; its stand-in gets "o".
+    [unknown] = enforce(BergamotEngine(), [sentence], [alley])
+    assert unknown.masked == ("Alley of Martyrs",)
+    assert "visitou o Alameda dos Mártires" in unknown.text
+    feminine = dataclasses.replace(alley, articles={"pt": "a"})
+    [fixed] = enforce(BergamotEngine(), [sentence], [feminine])
+    assert fixed.text == unknown.text.replace("visitou o Alameda", "visitou a Alameda")
+    assert not fixed.flagged
 
 
 def test_check_counts_each_source_occurrence() -> None:

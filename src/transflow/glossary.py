@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from transflow.errors import TransflowError
+from transflow.term_articles import NO_ARTICLE, RULES, rules_for
 
 
 class Policy(StrEnum):
@@ -47,6 +48,7 @@ class TermKind(StrEnum):
 REQUIRED_COLUMNS = ("term", "source_lang", "kind", "policy")
 OPTIONAL_COLUMNS = ("note",)
 FORBIDDEN_PREFIX = "forbidden_"
+ARTICLE_PREFIX = "article_"
 FORBIDDEN_SEPARATOR = "|"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 _KIND_ALIASES = {"organization": TermKind.ORGANISATION, "org": TermKind.ORGANISATION}
@@ -74,6 +76,9 @@ class Term:
     forbidden: Mapping[str, tuple[str, ...]] = field(hash=False)
     note: str
     origin: Origin
+    # The definite article the target form takes, by language ("a", or "-" for
+    # none), so masking can correct the article before it (``term_articles``).
+    articles: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def target_form(self, language: str) -> str | None:
         """The exact text the translation must contain, or None if none is approved."""
@@ -301,16 +306,31 @@ def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list
 def _is_known_column(column: str) -> bool:
     if column in REQUIRED_COLUMNS or column in OPTIONAL_COLUMNS:
         return True
-    language = column.removeprefix(FORBIDDEN_PREFIX)
+    language = column.removeprefix(FORBIDDEN_PREFIX).removeprefix(ARTICLE_PREFIX)
     return bool(_LANGUAGE_CODE.match(language))
 
 
 @functools.lru_cache(maxsize=16)
-def _language_columns(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The target-language and ``forbidden_<lang>`` columns of a header (once per file)."""
+def _language_columns(
+    columns: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The target-language, ``forbidden_<lang>`` and ``article_<lang>`` columns of a header."""
     targets = tuple(column for column in columns if _LANGUAGE_CODE.match(column))
     forbidden = tuple(column for column in columns if column.startswith(FORBIDDEN_PREFIX))
-    return targets, forbidden
+    articles = tuple(column for column in columns if column.startswith(ARTICLE_PREFIX))
+    return targets, forbidden, articles
+
+
+def article_problem(column: str, value: str) -> str | None:
+    """What is wrong with ``value`` in the column ``article_<lang>``, if anything."""
+    language = column.removeprefix(ARTICLE_PREFIX)
+    rules = rules_for(language)
+    if rules is None:
+        return f"{column}: no article rules for {language!r} (transflow has {', '.join(RULES)})"
+    if value != NO_ARTICLE and value not in rules.articles:
+        allowed = ", ".join(sorted(rules.articles))
+        return f"{column}: unknown article {value!r} (use {allowed} or {NO_ARTICLE} for none)"
+    return None
 
 
 def _parse_row(
@@ -338,11 +358,17 @@ def _parse_row(
     source_lang = values.get("source_lang", "")
     if not _LANGUAGE_CODE.match(source_lang):
         problems.append(f"source_lang {source_lang!r} is not a language code")
+    target_columns, forbidden_columns, article_columns = _language_columns(tuple(columns))
+    articles = {column: values[column] for column in article_columns if values.get(column)}
+    problems += [
+        problem
+        for column, value in articles.items()
+        if (problem := article_problem(column, value)) is not None
+    ]
     for problem in problems:
         glossary.problems.append(GlossaryProblem(origin, problem))
     if problems:
         return None
-    target_columns, forbidden_columns = _language_columns(tuple(columns))
     targets = {column: values[column] for column in target_columns if values.get(column)}
     forbidden = {
         column.removeprefix(FORBIDDEN_PREFIX): tuple(
@@ -360,6 +386,7 @@ def _parse_row(
         forbidden=forbidden,
         note=values.get("note", ""),
         origin=origin,
+        articles={column.removeprefix(ARTICLE_PREFIX): value for column, value in articles.items()},
     )
 
 
@@ -383,7 +410,7 @@ def _check_duplicates(glossary: Glossary) -> None:
                 GlossaryProblem(
                     term.origin,
                     f"{term.text!r} conflicts with its entry at {earlier.origin} "
-                    "(different policy, kind, target or forbidden forms)",
+                    "(different policy, kind, target, forbidden forms or article)",
                 )
             )
         else:
@@ -397,4 +424,4 @@ def _check_duplicates(glossary: Glossary) -> None:
 
 def _meaning(term: Term) -> tuple[object, ...]:
     """What a row decides about its term (everything but the note and origin)."""
-    return (term.policy, term.kind, dict(term.targets), dict(term.forbidden))
+    return (term.policy, term.kind, dict(term.targets), dict(term.forbidden), dict(term.articles))

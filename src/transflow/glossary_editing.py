@@ -34,6 +34,7 @@ from filelock import FileLock, Timeout
 from transflow.errors import InputError, TransflowError
 from transflow.fileio import write_text_atomically
 from transflow.glossary import (
+    ARTICLE_PREFIX,
     DEFAULT_LOCATION,
     FORBIDDEN_PREFIX,
     FORBIDDEN_SEPARATOR,
@@ -45,6 +46,7 @@ from transflow.glossary import (
     Policy,
     Term,
     TermKind,
+    article_problem,
     csv_records,
     glossary_files,
     load_glossary,
@@ -112,6 +114,7 @@ def new_term(
     policy: Policy | None = None,
     targets: Mapping[str, str] | None = None,
     forbidden: Mapping[str, Sequence[str]] | None = None,
+    articles: Mapping[str, str] | None = None,
     note: str = "",
     origin: Origin = COMMAND_LINE,
 ) -> Term:
@@ -139,6 +142,10 @@ def new_term(
                 )
         if kept:
             clean_forbidden[language.strip()] = kept
+    clean_articles = {language.strip(): a.strip() for language, a in (articles or {}).items()}
+    for language, article in clean_articles.items():
+        if (problem := article_problem(ARTICLE_PREFIX + language, article)) is not None:
+            raise TransflowError(problem)
     if policy is None:
         policy = Policy.TRANSLATE if clean_targets else Policy.KEEP
     return Term(
@@ -150,16 +157,19 @@ def new_term(
         forbidden=clean_forbidden,
         note=note.strip(),
         origin=origin,
+        articles=clean_articles,
     )
 
 
-def parse_language_values(values: Iterable[str], option: str) -> dict[str, list[str]]:
+def parse_language_values(
+    values: Iterable[str], option: str, example: str = "pt=Bacu"
+) -> dict[str, list[str]]:
     """``["pt=Bacu", "de=Baku"]`` as ``{"pt": ["Bacu"], "de": ["Baku"]}``, in order given."""
     parsed: dict[str, list[str]] = {}
     for value in values:
         language, separator, form = value.partition("=")
         if not separator or not language.strip() or not form.strip():
-            raise TransflowError(f"{option} {value!r}: write LANG=FORM, e.g. {option} pt=Bacu")
+            raise TransflowError(f"{option} {value!r}: write LANG=VALUE, e.g. {option} {example}")
         parsed.setdefault(language.strip(), []).append(form.strip())
     return parsed
 
@@ -179,6 +189,8 @@ def _differences(first: Term, second: Term) -> list[str]:
         differences.append("kind")
     if _forbidden_sets(first) != _forbidden_sets(second):
         differences.append("forbidden forms")
+    if dict(first.articles) != dict(second.articles):
+        differences.append("articles")
     if first.note != second.note:
         differences.append("note")
     return differences
@@ -221,15 +233,19 @@ def glossary_columns(terms: Iterable[Term]) -> list[str]:
     """A header for ``terms``: the required columns, each language's columns, then the note."""
     targets: set[str] = set()
     forbidden: set[str] = set()
+    articles: set[str] = set()
     for term in terms:
         targets.update(language for language, form in term.targets.items() if form)
         forbidden.update(language for language, forms in term.forbidden.items() if forms)
+        articles.update(language for language, article in term.articles.items() if article)
     columns = list(REQUIRED_COLUMNS)
-    for language in sorted(targets | forbidden):
+    for language in sorted(targets | forbidden | articles):
         if language in targets:
             columns.append(language)
         if language in forbidden:
             columns.append(FORBIDDEN_PREFIX + language)
+        if language in articles:
+            columns.append(ARTICLE_PREFIX + language)
     columns.append(NOTE_COLUMN)
     return columns
 
@@ -250,6 +266,8 @@ def row_values(term: Term, columns: Sequence[str]) -> list[str]:
         elif column.startswith(FORBIDDEN_PREFIX):
             forms = term.forbidden.get(column.removeprefix(FORBIDDEN_PREFIX), ())
             values.append(FORBIDDEN_SEPARATOR.join(forms))
+        elif column.startswith(ARTICLE_PREFIX):
+            values.append(term.articles.get(column.removeprefix(ARTICLE_PREFIX), ""))
         else:
             values.append(term.targets.get(column, ""))
     return values

@@ -13,7 +13,9 @@ appear, and no placeholder may be left over.
 2. **Selective masking**: only the terms the unmasked translation got wrong are
    replaced by invented names of the same kind (a person by an invented first
    and last name, a place by an invented place name) that the model copies
-   verbatim; the approved forms go back in afterwards.
+   verbatim; the approved forms go back in afterwards, and where the glossary
+   gives the form's article, the article before it is corrected
+   (``term_articles``).
 3. **Full masking** with other invented names, then with ``Nnn1``-style tokens:
    the model is deterministic, so a retry must change its input.
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 
 from transflow.engines.base import Engine, Hypothesis
 from transflow.glossary import Term, TermKind
+from transflow.term_articles import fix_article, rules_for
 from transflow.term_matching import TermMatch, TermMatcher
 from transflow.verbatim import verbatim_spans
 
@@ -189,6 +192,7 @@ class TermEnforcer:
         # An English possessive left after a restored name ("Zvirok's") is noise in
         # other languages, but real grammar in English.
         self._possessive = "" if target == "en" else r"(?:['’]s)?"
+        self._article_rules = rules_for(target)
 
     def find(self, sentence: str) -> list[TermMatch[Term]]:
         """The protected occurrences in a source sentence, addresses and handles included.
@@ -331,6 +335,19 @@ class TermEnforcer:
         slots = tuple(_Slot(by_term[term], term, counts[term]) for term in terms)
         return _MaskedSentence("".join(parts), slots)
 
+    def _put_back(self, output: str, pattern: re.Pattern[str], term: Term) -> str:
+        """The term's approved form for each placeholder, with the article before it fixed."""
+        form = self._form(term)
+        article = term.articles.get(self.target)
+        if article is None or self._article_rules is None:
+            return pattern.sub(lambda _match: form, output)
+        restored, position = "", 0
+        for found in pattern.finditer(output):
+            before = restored + output[position : found.start()]
+            restored = fix_article(before, article, self._article_rules) + form
+            position = found.end()
+        return restored + output[position:]
+
     def _restore(self, output: str, masked: _MaskedSentence) -> str | None:
         """Put the approved forms back; None if a placeholder was dropped, doubled or mangled."""
         for slot in masked.slots:
@@ -338,8 +355,7 @@ class TermEnforcer:
             pattern = re.compile(rf"(?<!\w){words}{self._possessive}(?!\w)", re.IGNORECASE)
             if len(pattern.findall(output)) != slot.count:
                 return None
-            form = self._form(slot.term)
-            output = pattern.sub(lambda _match, form=form: form, output)
+            output = self._put_back(output, pattern, slot.term)
         lowered = output.lower()
         residue = any(
             word.lower() in lowered for slot in masked.slots for word in slot.placeholder.split()

@@ -138,6 +138,14 @@ def add_command(
         list[str] | None,
         typer.Option("--forbid", help="A rendering never to produce, LANG=FORM (repeatable)."),
     ] = None,
+    article: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--article",
+            help="The article the approved form takes, LANG=ARTICLE (- for none), "
+            "to fix the article before a masked term.",
+        ),
+    ] = None,
     note: Annotated[str, typer.Option("--note", help="A note for translators.")] = "",
     source_lang: SourceLangOption = "en",
     file: FileOption = None,
@@ -148,13 +156,9 @@ def add_command(
     edit that row first); the same term with the same content changes nothing.
 
     Example: [bold]transflow glossary add Baku --kind place --policy translate
-    --target pt=Bacu --target de=Baku --forbid pt=Bacú[/]
+    --target pt=Bacu --target de=Baku --forbid pt=Bacú --article pt=-[/]
     """
-    targets = {}
-    for language, forms in parse_language_values(target or [], "--target").items():
-        if len(forms) > 1:
-            raise TransflowError(f"--target gives {len(forms)} {language} forms; give one")
-        targets[language] = forms[0]
+    targets = _one_per_language(target, "--target")
     entry = new_term(
         term,
         source_lang=source_lang,
@@ -162,6 +166,7 @@ def add_command(
         policy=policy,
         targets=targets,
         forbidden=parse_language_values(forbid or [], "--forbid"),
+        articles=_one_per_language(article, "--article", example="pt=a"),
         note=note,
     )
     result = _edit(lambda: add_terms([entry], file), "--file")
@@ -410,3 +415,14 @@ def _report_columns(result: EditResult) -> None:
         console.print(
             f"new column(s) in {result.path}: {', '.join(result.new_columns)}", highlight=False
         )
+
+
+def _one_per_language(
+    values: list[str] | None, option: str, example: str = "pt=Bacu"
+) -> dict[str, str]:
+    chosen = {}
+    for language, given in parse_language_values(values or [], option, example).items():
+        if len(given) > 1:
+            raise TransflowError(f"{option} gives {len(given)} {language} values; give one")
+        chosen[language] = given[0]
+    return chosen
