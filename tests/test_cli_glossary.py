@@ -208,6 +208,7 @@ def test_export_import_round_trip(desk: Path, tmp_path: Path, monkeypatch) -> No
     exported = run("export", "--format", "tbx", "-o", "out/world.tbx")
     assert exported.exit_code == 0, exported.output
     assert "wrote 20 term(s) to out/world.tbx" in exported.stderr
+    assert "the articles of 10 term(s) (article_<lang> columns)" in exported.stderr
     stdout_export = run("export")
     assert stdout_export.stdout == Path("out/world.tbx").read_text(encoding="utf-8")
 
@@ -220,7 +221,15 @@ def test_export_import_round_trip(desk: Path, tmp_path: Path, monkeypatch) -> No
     assert "imported 20 term(s) from world.tbx into glossary/world.csv" in imported.stdout
     original = load_glossary([REPO_GLOSSARY]).terms
     again = load_glossary([Path("glossary")]).terms
-    fields = ("text", "source_lang", "kind", "policy", "targets", "forbidden", "note")
+    fields = (
+        "text",
+        "source_lang",
+        "kind",
+        "policy",
+        "targets",
+        "forbidden",
+        "note",
+    )  # no articles
     assert [[getattr(t, f) for f in fields] for t in again] == [
         [getattr(t, f) for f in fields] for t in original
     ]

@@ -327,6 +327,13 @@ def export_command(
     loaded = workspace_glossary(glossary)
     loaded.raise_for_errors()
     text = export_tbx(loaded.terms) if output_format == "tbx" else export_csv(loaded.terms)
+    with_articles = sum(bool(term.articles) for term in loaded.terms)
+    if output_format == "tbx" and with_articles:
+        error_console.print(
+            f"note: the articles of {with_articles} term(s) (article_<lang> columns) "
+            "have no place in TBX 2008 and are not exported",
+            highlight=False,
+        )
     if output is None:
         sys.stdout.write(text)
         return
