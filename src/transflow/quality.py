@@ -27,7 +27,7 @@ _CURRENCY_SYMBOLS = "€$£¥₹₽₺₪"
 # Quotation marks of every style, counted together: languages write the same
 # quotation with different marks ("…", “…”, «…», „…“, 「…」) but as many of
 # them. Single quotes are left out: they cannot be told from apostrophes.
-_QUOTATION_MARKS = frozenset('"“”„‟«»「」『』')
+_QUOTATION_MARKS = tuple('"“”„‟«»「」『』')
 _BRACKETS = "()[]"
 
 
@@ -58,19 +58,21 @@ def number_problems(source: str, translation: str) -> list[str]:
     Separators are ignored when comparing ("1,000" = "1.000", "4.5" = "4,5"),
     since target languages write them differently.
     """
-    wanted = Counter(_digits(match) for match in _NUMBER.findall(source))
-    present = Counter(_digits(match) for match in _NUMBER.findall(translation))
-    problems = [
-        f"number {number!r} missing" + (f" ({count}× in the source)" if count > 1 else "")
-        for number, count in wanted.items()
-        if present[number] < count
-    ]
-    wanted_symbols = Counter(c for c in source if c in _CURRENCY_SYMBOLS)
-    present_symbols = Counter(c for c in translation if c in _CURRENCY_SYMBOLS)
+    problems = []
+    numbers = _NUMBER.findall(source)
+    kept = _NUMBER.findall(translation) if numbers else []
+    if numbers != kept:  # the same numbers written alike is the common case
+        wanted = Counter(map(_digits, numbers))
+        present = Counter(map(_digits, kept))
+        problems += [
+            f"number {number!r} missing" + (f" ({count}× in the source)" if count > 1 else "")
+            for number, count in wanted.items()
+            if present[number] < count
+        ]
     problems += [
         f"currency {symbol!r} missing"
-        for symbol, count in wanted_symbols.items()
-        if present_symbols[symbol] < count
+        for symbol in _CURRENCY_SYMBOLS
+        if translation.count(symbol) < source.count(symbol)
     ]
     return problems
 
@@ -85,8 +87,8 @@ def punctuation_problems(source: str, translation: str) -> list[str]:
     in both languages.
     """
     problems = []
-    wanted = sum(character in _QUOTATION_MARKS for character in source)
-    present = sum(character in _QUOTATION_MARKS for character in translation)
+    wanted = sum(map(source.count, _QUOTATION_MARKS))
+    present = sum(map(translation.count, _QUOTATION_MARKS))
     if present < wanted:
         problems.append(f"quotation marks missing ({wanted} in the source, {present} here)")
     for bracket in _BRACKETS:

@@ -216,16 +216,21 @@ class TermEnforcer:
         self, matches: Sequence[TermMatch[Term]], translation: str
     ) -> tuple[int, list[TermProblem]]:
         """How many occurrences came out right, and every problem found."""
-        needed = Counter(self._form(match.value) for match in matches)
-        found = Counter(match.value for match in self._form_matcher.find(translation))
-        for match in matches:
-            if match.value not in self._forms:  # an address: compared character for character
-                found[match.value.text] = translation.count(match.value.text)
+        if not matches:  # forbidden renderings count only for terms of the sentence
+            return 0, []
         terms_by_form: dict[str, list[Term]] = {}
+        needed: Counter[str] = Counter()
+        found: Counter[str] = Counter()
         for match in matches:
-            terms = terms_by_form.setdefault(self._form(match.value), [])
+            form = self._forms.get(match.value)
+            if form is None:  # an address: compared character for character
+                form = match.value.text
+                found[form] = translation.count(form)
+            needed[form] += 1
+            terms = terms_by_form.setdefault(form, [])
             if match.value not in terms:
                 terms.append(match.value)
+        found.update(match.value for match in self._form_matcher.find(translation))
         correct = 0
         problems = []
         for form, count in needed.items():
