@@ -22,7 +22,7 @@ from transflow.articles import Article, ArticleFormat, read_article
 from transflow.engines import Engine, select_engine
 from transflow.errors import TransflowError
 from transflow.glossary import Term
-from transflow.markup import restore_inline, strip_inline
+from transflow.markup import InlineMarkup, restore_inline, strip_inline
 from transflow.po_store import (
     EntryState,
     MachineTranslation,
@@ -33,6 +33,7 @@ from transflow.po_store import (
     record_machine_translation,
     record_previous_translation,
 )
+from transflow.quotes import QuoteMarks, restore_marks, straighten
 from transflow.segmentation import segment
 from transflow.term_enforcement import TermEnforcer
 
@@ -264,25 +265,22 @@ def translate_sentences(
     enforcer = enforcer or TermEnforcer((), target)
     markdown = set(markdown_sentences)
     prepared = [_prepare(sentence, sentence in markdown) for sentence in sentences]
-    engine_texts = list(dict.fromkeys(text for text, _ in prepared))
+    engine_texts = list(dict.fromkeys(item.text for item in prepared))
     results = dict(
         zip(engine_texts, enforcer.translate(engine, engine_texts, source, target), strict=True)
     )
     model = engine.model_id(source, target)
     translations = {}
-    for sentence, (text, markup) in zip(sentences, prepared, strict=True):
-        result = results[text]
-        output, lost, alternatives = result.text, [], result.alternatives
-        if markup is not None:
-            restored = restore_inline(result.text, markup)
-            output, lost = restored.text, restored.lost
-            alternatives = tuple(restore_inline(alt, markup).text for alt in alternatives)
+    for sentence, item in zip(sentences, prepared, strict=True):
+        result = results[item.text]
+        output, lost = item.restore(result.text)
+        alternatives = tuple(item.restore(alternative)[0] for alternative in result.alternatives)
         translations[sentence] = MachineTranslation(
             output,
             engine.name,
             model,
             result.score,
-            markup_lost=tuple(lost),
+            markup_lost=lost,
             term_occurrences=result.occurrences,
             terms_correct=result.correct,
             glossary_problems=tuple(str(problem) for problem in result.problems),
@@ -292,11 +290,28 @@ def translate_sentences(
     return translations
 
 
-def _prepare(sentence: str, markdown: bool) -> tuple[str, object | None]:
-    if not markdown:
-        return " ".join(sentence.split()), None
-    plain, markup = strip_inline(sentence)
-    return " ".join(plain.split()), markup
+@dataclass(frozen=True)
+class _EngineText:
+    """A sentence as the engine sees it, and what to put back into its translation."""
+
+    text: str
+    markup: InlineMarkup | None
+    quotes: QuoteMarks
+
+    def restore(self, translation: str) -> tuple[str, tuple[str, ...]]:
+        """The translation with the source's quotation marks and markup, and markup lost."""
+        translation = restore_marks(translation, self.quotes)
+        if self.markup is None:
+            return translation, ()
+        restored = restore_inline(translation, self.markup)
+        return restored.text, tuple(restored.lost)
+
+
+def _prepare(sentence: str, markdown: bool) -> _EngineText:
+    """Plain text for the engine: inline Markdown stripped, one line, straight quotes."""
+    plain, markup = strip_inline(sentence) if markdown else (sentence, None)
+    text, quotes = straighten(" ".join(plain.split()))
+    return _EngineText(text, markup, quotes)
 
 
 def _missing_translations(
