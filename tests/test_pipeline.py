@@ -14,7 +14,7 @@ from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import Translation
 from transflow.errors import InputError, TransflowError
 from transflow.glossary import load_glossary
-from transflow.pipeline import article_sentences, translate_article
+from transflow.pipeline import MAX_ENGINE_CHARACTERS, article_sentences, translate_article
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, machine_translation
 from transflow.testing.engines import RecordingEngine
 
@@ -261,3 +261,15 @@ def test_protected_terms_inside_markdown_emphasis(tmp_path: Path, argos_packages
         "VISIT",
         "**Isaac Herzog** FLEW TO [Baku](https://example.org).",
     ]
+
+
+def test_a_run_on_sentence_is_translated_to_its_end(workspace: Path, argos_packages: Path) -> None:
+    # About 1,200 tokens for the copy model: past the 1,024 CTranslate2 reads at once.
+    items = [f"delegation {index} with the minister of health" for index in range(80)]
+    run_on = "The guests were " + ", ".join(items) + "."
+    assert len(run_on) > 3 * MAX_ENGINE_CHARACTERS
+    Path("articles/list.txt").write_text(run_on + "\n", encoding="utf-8")
+    update = translate_article(Path("articles/list.txt"), target="pt", engine=ArgosEngine())
+    [entry] = ReviewFile.load(update.po_file).active_entries()
+    assert entry.msgid == run_on
+    assert entry.msgstr == run_on.upper()

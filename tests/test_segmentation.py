@@ -176,3 +176,25 @@ def test_regional_codes_use_the_language_rules() -> None:
 
 def test_supported_languages() -> None:
     assert {"en", "de", "es", "fr", "it", "ru", "ar"} <= supported_languages()
+
+
+def test_engine_pieces_cut_long_sentences_at_clause_breaks() -> None:
+    text = "; ".join(f"the {index}th delegation, from Baku, arrived on time" for index in range(40))
+    pieces = segmentation.engine_pieces(text, 300)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= 300 for piece in pieces) and len(pieces) > 1
+    assert all(piece.endswith("; ") for piece in pieces[:-1])  # the strongest break that fits
+
+
+def test_engine_pieces_keep_protected_spans_whole() -> None:
+    text = " ".join(["word"] * 30) + " Gala Archaeological Museum Complex " + " ".join(["w"] * 30)
+    start = text.index("Gala")
+    span = (start, start + len("Gala Archaeological Museum Complex"))
+    pieces = segmentation.engine_pieces(text, span[0] + 10, [span])
+    assert "".join(pieces) == text
+    assert any("Gala Archaeological Museum Complex" in piece for piece in pieces)
+
+
+def test_engine_pieces_without_spaces_and_short_text() -> None:
+    assert segmentation.engine_pieces("会" * 25, 10) == ["会" * 10, "会" * 10, "会" * 5]
+    assert segmentation.engine_pieces("Short.", 10) == ["Short."]

@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 
 from transflow.articles import Article, ArticleFormat, read_article
+from transflow.diff import is_character_level
 from transflow.engines import Engine, select_engine
 from transflow.errors import TransflowError
 from transflow.glossary import Term
@@ -34,8 +35,8 @@ from transflow.po_store import (
     record_previous_translation,
 )
 from transflow.quotes import QuoteMarks, restore_marks, straighten
-from transflow.segmentation import segment
-from transflow.term_enforcement import TermEnforcer
+from transflow.segmentation import engine_pieces, segment
+from transflow.term_enforcement import EnforcedTranslation, TermEnforcer
 
 # A changed sentence is linked to the removed sentence it most resembles, as
 # msgmerge does for fuzzy matches, when they are at least this similar.
@@ -44,6 +45,10 @@ PREVIOUS_SOURCE_MIN_SIMILARITY = 0.5
 # another run changed the file meanwhile so that more sentences are missing,
 # translate those and try again.
 MAX_MERGE_ATTEMPTS = 5
+# Longer sentences go to the engine in pieces (``engine_pieces``): at two
+# characters a token, the worst of common SentencePiece models, 1,000
+# characters stay well inside the 1,024 tokens CTranslate2 reads at once.
+MAX_ENGINE_CHARACTERS = 1000
 
 
 @dataclass(frozen=True)
@@ -266,9 +271,19 @@ def translate_sentences(
     markdown = set(markdown_sentences)
     prepared = [_prepare(sentence, sentence in markdown) for sentence in sentences]
     engine_texts = list(dict.fromkeys(item.text for item in prepared))
-    results = dict(
-        zip(engine_texts, enforcer.translate(engine, engine_texts, source, target), strict=True)
+    pieces = {text: _pieces(text, enforcer) for text in engine_texts}
+    distinct = list(dict.fromkeys(piece.strip() for text in engine_texts for piece in pieces[text]))
+    translated = dict(
+        zip(distinct, enforcer.translate(engine, distinct, source, target), strict=True)
     )
+    space = "" if is_character_level(target) else " "
+    results = {
+        text: EnforcedTranslation.joined(
+            [translated[piece.strip()] for piece in pieces[text]],
+            [space if piece[-1:].isspace() else "" for piece in pieces[text][:-1]],
+        )
+        for text in engine_texts
+    }
     model = engine.model_id(source, target)
     translations = {}
     for sentence, item in zip(sentences, prepared, strict=True):
@@ -288,6 +303,14 @@ def translate_sentences(
             alternatives=alternatives,
         )
     return translations
+
+
+def _pieces(text: str, enforcer: TermEnforcer) -> list[str]:
+    """A sentence longer than a model reads at once, cut between its protected terms."""
+    if len(text) <= MAX_ENGINE_CHARACTERS:
+        return [text]
+    terms = [(match.start, match.end) for match in enforcer.find(text)]
+    return engine_pieces(text, MAX_ENGINE_CHARACTERS, terms)
 
 
 @dataclass(frozen=True)

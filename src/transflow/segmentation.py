@@ -61,11 +61,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "Sentence",
     "UnsupportedSegmentationLanguageWarning",
+    "engine_pieces",
     "segment",
     "split_sentences",
     "supported_languages",
@@ -555,3 +557,44 @@ def _list_items(text: str, rules: _Rules) -> tuple[list[int], set[int]]:
             if before and before[-1] not in ",;:":  # "for 1) cash, 2) ..." stays one sentence
                 starts.append(match.start())
     return sorted(starts), periods
+
+
+# Where a sentence too long for the engine is best cut, most preferred first.
+_PIECE_BREAKS = (re.compile(r"[;:]\s+"), re.compile(r"\s+[—–]\s+|,\s+"), re.compile(r"\s+"))
+
+
+def engine_pieces(
+    text: str, limit: int, keep_together: Sequence[tuple[int, int]] = ()
+) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters; ``"".join`` gives it back.
+
+    A run-on sentence (a long list, a paragraph without full stops) can exceed
+    what a model reads at once; CTranslate2 silently drops what is past its
+    1,024 tokens. Each piece ends at the last clause break that fits (``;``
+    or ``:``, then a dash or comma, then any space; the space stays at the end
+    of the piece), never inside a span of ``keep_together`` (protected terms),
+    and only after half the limit, so pieces keep enough context. Text without
+    spaces (Chinese, Japanese) is cut at the limit.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _piece_end(text, start, limit, keep_together)
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _piece_end(text: str, start: int, limit: int, keep_together: Sequence[tuple[int, int]]) -> int:
+    window = text[start : start + limit + 1]
+    for pattern in _PIECE_BREAKS:
+        ends = [
+            start + match.end()
+            for match in pattern.finditer(window)
+            if match.start() >= limit // 2 and match.end() <= limit
+        ]
+        ends = [end for end in ends if not any(a < end < b for a, b in keep_together)]
+        if ends:
+            return ends[-1]
+    return start + limit

@@ -101,6 +101,26 @@ class EnforcedTranslation:
     def flagged(self) -> bool:
         return bool(self.problems)
 
+    @classmethod
+    def joined(
+        cls, parts: Sequence[EnforcedTranslation], separators: Sequence[str]
+    ) -> EnforcedTranslation:
+        """One sentence's translation from those of its pieces, ``separators`` between them."""
+        if len(parts) == 1:
+            return parts[0]
+        text = parts[0].text + "".join(
+            sep + part.text for sep, part in zip(separators, parts[1:], strict=True)
+        )
+        scores = [part.score for part in parts if part.score is not None]
+        return cls(
+            text=text,
+            score=sum(scores) / len(scores) if len(scores) == len(parts) else None,
+            occurrences=sum(part.occurrences for part in parts),
+            correct=sum(part.correct for part in parts),
+            masked=tuple(term for part in parts for term in part.masked),
+            problems=tuple(problem for part in parts for problem in part.problems),
+        )
+
 
 @dataclass(frozen=True)
 class _Candidate:
