@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ import pytest
 
 from builders import edit_by_hand, without_quotation_marks
 from transflow.engines.argos import ArgosEngine
-from transflow.glossary import load_glossary
+from transflow.glossary import Glossary, load_glossary
 from transflow.pipeline import translate_article
 from transflow.po_store import (
     EntryState,
@@ -33,6 +34,7 @@ from transflow.review import (
     ReviewConflict,
     ReviewDesk,
     ReviewError,
+    TermMark,
     load_queue,
     resolve_reviewer,
 )
@@ -76,6 +78,35 @@ def test_queue_in_article_order_with_context(checker: GlossaryChecker) -> None:
     assert third.context_after == (items[3].msgid, items[4].msgid)
     assert third.article == ARTICLE.as_posix()
     assert third.language == "pt"
+
+
+class CountingChecker(GlossaryChecker):
+    """The real checker, counting the entries it checks."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        super().__init__(glossary)
+        self.checked = 0
+
+    def marks(
+        self, review_file: ReviewFile, msgid: str, msgstr: str
+    ) -> tuple[tuple[TermMark, ...], tuple[str, ...]]:
+        self.checked += 1
+        return super().marks(review_file, msgid, msgstr)
+
+
+def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryChecker) -> None:
+    counting = CountingChecker(checker.glossary)
+    queue = load_queue([ReviewFile.load(PO)], checker=counting)
+    assert counting.checked == 0 and len(queue) > 5
+    first = queue[0]
+    assert counting.checked == 1
+    assert queue[0] is first and counting.checked == 1  # built once
+    assert queue[-1].position == len(queue) and queue[1:3] == [queue[1], queue[2]]
+    queue[0] = dataclasses.replace(first, msgstr="Editado.")
+    assert queue[0].msgstr == "Editado." and queue[1].msgstr != "Editado."
+    eager = load_queue([ReviewFile.load(PO)], checker=counting, order=QueueOrder.RISK)
+    assert counting.checked >= 4 + len(eager)  # risk order checks every entry to sort
+    assert sorted(item.id for item in eager) == sorted(item.id for item in queue)
 
 
 def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:

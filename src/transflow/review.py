@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, overload
 
 import polib
 
@@ -173,59 +174,106 @@ def _pair(review_file: ReviewFile) -> tuple[str, str]:
     )
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """Where a queue entry is: its file, the file's active entries, its index among them."""
+
+    review_file: ReviewFile
+    entries: list[polib.POEntry]
+    index: int
+
+
+class ReviewQueue(Sequence[QueueItem]):
+    """The entries awaiting review, each built and checked when first looked at.
+
+    In article order nothing has to be checked before the first screen, so a
+    reviewer opening a 5,000-entry file does not wait for 5,000 glossary
+    checks (``benchmarks/review_bench.py``). Replacing an item (after an edit)
+    keeps the rest of the queue as it was.
+    """
+
+    def __init__(self, slots: Sequence[_Slot], checker: GlossaryChecker) -> None:
+        self._slots = list(slots)
+        self._checker = checker
+        self._items: dict[int, QueueItem] = {}
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @overload
+    def __getitem__(self, index: int) -> QueueItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueItem]: ...
+
+    def __getitem__(self, index: int | slice) -> QueueItem | list[QueueItem]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(len(self))[index]]
+        position = range(len(self))[index]
+        if position not in self._items:
+            self._items[position] = _build_item(self._slots[position], self._checker)
+        return self._items[position]
+
+    def __setitem__(self, index: int, item: QueueItem) -> None:
+        self._items[range(len(self))[index]] = item
+
+    def sorted_by(self, key: Callable[[QueueItem], Any]) -> ReviewQueue:
+        """The same queue in another order (every item is built and checked for it)."""
+        order = sorted(range(len(self)), key=lambda position: key(self[position]))
+        queue = ReviewQueue([self._slots[position] for position in order], self._checker)
+        queue._items = {new: self[old] for new, old in enumerate(order)}
+        return queue
+
+
 def load_queue(
     review_files: Sequence[ReviewFile],
     *,
     checker: GlossaryChecker | None = None,
     flagged_only: bool = False,
     order: QueueOrder = QueueOrder.ARTICLE,
-) -> list[QueueItem]:
+) -> ReviewQueue:
     """The entries awaiting review across ``review_files``, in the requested order."""
-    checker = checker or GlossaryChecker(None)
-    items = []
+    slots = []
     for review_file in review_files:
         entries = review_file.active_entries()
-        metadata = review_file.catalog.metadata
-        article = metadata.get("X-Source-File") or review_file.path.stem
-        for index, entry in enumerate(entries):
-            if entry_state(entry) is not EntryState.MACHINE:
-                continue
-            if flagged_only and not is_flagged(entry):
-                continue
-            marks, problems = checker.marks(review_file, entry.msgid, entry.msgstr)
-            items.append(
-                QueueItem(
-                    path=review_file.path,
-                    id=entry_id(entry),
-                    msgid=entry.msgid,
-                    msgstr=entry.msgstr,
-                    state=entry_state(entry),
-                    machine=machine_translation(entry),
-                    flagged=is_flagged(entry) or bool(problems),
-                    problems=problems,
-                    warnings=tuple(
-                        number_problems(entry.msgid, entry.msgstr)
-                        + punctuation_problems(entry.msgid, entry.msgstr)
-                    ),
-                    terms=marks,
-                    previous_msgid=entry.previous_msgid,
-                    previous_translation=previous_translation(entry),
-                    rejection_note=_rejection_note(entry),
-                    context_before=tuple(
-                        e.msgid for e in entries[max(0, index - CONTEXT_SENTENCES) : index]
-                    ),
-                    context_after=tuple(
-                        e.msgid for e in entries[index + 1 : index + 1 + CONTEXT_SENTENCES]
-                    ),
-                    position=index + 1,
-                    file_total=len(entries),
-                    language=_pair(review_file)[1],
-                    article=article,
-                )
-            )
-    if order is QueueOrder.RISK:
-        items.sort(key=_risk)
-    return items
+        slots += [
+            _Slot(review_file, entries, index)
+            for index, entry in enumerate(entries)
+            if entry_state(entry) is EntryState.MACHINE and (not flagged_only or is_flagged(entry))
+        ]
+    queue = ReviewQueue(slots, checker or GlossaryChecker(None))
+    return queue.sorted_by(_risk) if order is QueueOrder.RISK else queue
+
+
+def _build_item(slot: _Slot, checker: GlossaryChecker) -> QueueItem:
+    review_file, entries, index = slot.review_file, slot.entries, slot.index
+    entry = entries[index]
+    metadata = review_file.catalog.metadata
+    marks, problems = checker.marks(review_file, entry.msgid, entry.msgstr)
+    return QueueItem(
+        path=review_file.path,
+        id=entry_id(entry),
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        state=entry_state(entry),
+        machine=machine_translation(entry),
+        flagged=is_flagged(entry) or bool(problems),
+        problems=problems,
+        warnings=tuple(
+            number_problems(entry.msgid, entry.msgstr)
+            + punctuation_problems(entry.msgid, entry.msgstr)
+        ),
+        terms=marks,
+        previous_msgid=entry.previous_msgid,
+        previous_translation=previous_translation(entry),
+        rejection_note=_rejection_note(entry),
+        context_before=tuple(e.msgid for e in entries[max(0, index - CONTEXT_SENTENCES) : index]),
+        context_after=tuple(e.msgid for e in entries[index + 1 : index + 1 + CONTEXT_SENTENCES]),
+        position=index + 1,
+        file_total=len(entries),
+        language=_pair(review_file)[1],
+        article=metadata.get("X-Source-File") or review_file.path.stem,
+    )
 
 
 def _risk(item: QueueItem) -> tuple[int, int, float]:

@@ -42,6 +42,7 @@ from transflow.review import (
     QueueOrder,
     ReviewDesk,
     ReviewError,
+    ReviewQueue,
     load_queue,
     resolve_reviewer,
 )
@@ -155,7 +156,7 @@ class InteractiveReview:
 
     def __init__(
         self,
-        items: list[QueueItem],
+        items: ReviewQueue,
         desk: ReviewDesk,
         output: Console,
         read_key: Callable[[], str],
@@ -293,7 +294,7 @@ def _queue(
     glossary: list[Path] | None,
     flagged_only: bool = False,
     order: QueueOrder = QueueOrder.ARTICLE,
-) -> tuple[list[QueueItem], GlossaryChecker]:
+) -> tuple[ReviewQueue, GlossaryChecker]:
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     checker = GlossaryChecker(protected)
@@ -358,7 +359,7 @@ def _keys_unbuffered() -> Iterator[None]:
         termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
 
 
-def _print_queue(items: list[QueueItem]) -> None:
+def _print_queue(items: ReviewQueue) -> None:
     table = Table(title=f"{len(items)} entr(ies) awaiting review", box=box.SIMPLE_HEAD)
     for column in ("id", "file", "line", "flag", "source"):
         table.add_column(column, overflow="fold")
