@@ -12,10 +12,17 @@ import pytest
 from transflow.articles import read_article
 from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import Translation
+from transflow.engines.bergamot import BergamotEngine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary import load_glossary
-from transflow.pipeline import MAX_ENGINE_CHARACTERS, article_sentences, translate_article
+from transflow.pipeline import (
+    MAX_ENGINE_CHARACTERS,
+    article_sentences,
+    translate_article,
+    translate_sentences,
+)
 from transflow.po_store import EntryState, ReviewFile, entry_state, locked, machine_translation
+from transflow.term_enforcement import TermEnforcer
 from transflow.testing.engines import RecordingEngine
 
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
@@ -273,3 +280,19 @@ def test_a_run_on_sentence_is_translated_to_its_end(workspace: Path, argos_packa
     [entry] = ReviewFile.load(update.po_file).active_entries()
     assert entry.msgid == run_on
     assert entry.msgstr == run_on.upper()
+
+
+def test_pieces_of_a_run_on_sentence_continue_it_in_lower_case() -> None:
+    # Each piece reaches the model alone: the article put before a masked term
+    # at the start of a piece must not be capitalised as if it began a sentence.
+    alley = load_glossary([REPO_GLOSSARY]).for_pair("en", "pt")
+    listing = ", ".join(f"the delegation number {index} from the north" for index in range(24))
+    run_on = f"During the summit {listing}; the Alley of Martyrs was close to the hotel."
+    assert len(run_on) > MAX_ENGINE_CHARACTERS > run_on.index(";") > MAX_ENGINE_CHARACTERS // 2
+    enforcer = TermEnforcer(alley, "pt")
+    translation = translate_sentences(
+        BergamotEngine(), [run_on], source="en", target="pt", enforcer=enforcer
+    )[run_on]
+    assert " a Alameda dos Mártires" in translation.text, translation.text
+    assert "A Alameda" not in translation.text
+    assert translation.masked_terms == ("Alley of Martyrs",)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -102,8 +101,13 @@ def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryCh
     assert counting.checked == 1
     assert queue[0] is first and counting.checked == 1  # built once
     assert queue[-1].position == len(queue) and queue[1:3] == [queue[1], queue[2]]
-    queue[0] = dataclasses.replace(first, msgstr="Editado.")
-    assert queue[0].msgstr == "Editado." and queue[1].msgstr != "Editado."
+    edited = queue.refresh(0, first.msgstr + " (1999)")  # as after an edit in review
+    assert queue[0] is edited and edited.msgstr.endswith("(1999)")
+    assert first.warnings == () and edited.warnings == ()  # added text is not a loss
+    dated = next(i for i, item in enumerate(queue) if "2023-2028" in item.msgid)
+    assert queue[dated].warnings == ()
+    lost = queue.refresh(dated, queue[dated].msgstr.replace("2028", ""))
+    assert lost.warnings == ("number '2028' missing",)
     eager = load_queue([ReviewFile.load(PO)], checker=counting, order=QueueOrder.RISK)
     assert counting.checked >= 4 + len(eager)  # risk order checks every entry to sort
     assert sorted(item.id for item in eager) == sorted(item.id for item in queue)

@@ -198,3 +198,12 @@ def test_engine_pieces_keep_protected_spans_whole() -> None:
 def test_engine_pieces_without_spaces_and_short_text() -> None:
     assert segmentation.engine_pieces("会" * 25, 10) == ["会" * 10, "会" * 10, "会" * 5]
     assert segmentation.engine_pieces("Short.", 10) == ["Short."]
+
+
+def test_engine_pieces_never_cut_a_protected_span_too_long_to_move() -> None:
+    address = "https://example.org/" + "a" * 700
+    text = "x" * 400 + " " + address + " y"
+    span = (text.index(address), text.index(address) + len(address))
+    pieces = segmentation.engine_pieces(text, 600, [span])
+    assert "".join(pieces) == text
+    assert address in pieces[1]  # a piece of its own, longer than the limit

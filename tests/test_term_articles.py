@@ -25,6 +25,9 @@ from transflow.term_articles import NO_ARTICLE, fix_article, rules_for
         ("Ele foi a ", "o", "Ele foi a "),  # "a": preposition or article, left alone
         ("visitou ", "a", "visitou "),  # after a verb: left as the model wrote it
         ("Em 2020, ", "o", "Em 2020, "),
+        ('visitou o "', "a", 'visitou a "'),  # an opening quote stays by the term
+        ("visitou o “", NO_ARTICLE, "visitou “"),
+        ("falou com “", "a", "falou com a “"),
     ],
 )
 def test_portuguese(before: str, article: str, fixed: str) -> None:

@@ -123,6 +123,21 @@ def test_addresses_and_handles_come_back_character_for_character(
     assert [(r.occurrences, r.correct, r.problems) for r in results] == [(1, 1, ()), (2, 2, ())]
 
 
+def test_an_address_inside_a_longer_one_is_not_found() -> None:
+    enforcer = TermEnforcer([term("Baku", TermKind.PLACE)], "pt")
+    source = "Follow @un and @unicef, or see https://un.org and https://un.org/news on Baku."
+    kept = "Siga @un e @unicef, ou veja https://un.org e https://un.org/news sobre Baku."
+    assert enforcer.check(enforcer.find(source), kept) == (5, [])
+    lost = "Siga @unicef e @unicef, ou veja https://un.org/news e https://un.org/news/Baku."
+    correct, problems = enforcer.check(enforcer.find(source), lost)
+    assert correct == 2
+    assert [str(problem) for problem in problems] == [
+        "@un: expected '@un' 1×, found 0×",
+        "https://un.org: expected 'https://un.org' 1×, found 0×",
+        "Baku: expected 'Baku' 1×, found 0×",  # the one in the address does not count
+    ]
+
+
 def test_a_mangled_address_is_flagged(argos_packages: Path) -> None:
     [result] = enforce(
         NameDroppingEngine(ArgosEngine()), ["Details are online at www.gov.il/Mission today."]

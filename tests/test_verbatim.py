@@ -26,7 +26,14 @@ from transflow.verbatim import verbatim_spans
             ["@IsaacHerzog", "@alice@mastodon.social"],
         ),
         ("Her page https://mastodon.social/@alice is new.", ["https://mastodon.social/@alice"]),
-        ("Prices: 5@ each, press @ example.org, me@home.", []),
+        ("Read www.president.az's statement.", ["www.president.az"]),  # the possessive is English
+        ("He wrote “read www.president.az/news” today.", ["www.president.az/news"]),
+        (
+            "See https://en.wikipedia.org/wiki/Baku_(city).",
+            ["https://en.wikipedia.org/wiki/Baku_(city)"],
+        ),
+        ("Write to user.www.gov.az@mail.com now.", ["user.www.gov.az@mail.com"]),
+        ("Prices: 5@ each, 3 kg @12 each, press @ example.org, me@home.", []),
         ("No addresses in this sentence.", []),
     ],
 )

@@ -109,7 +109,8 @@ class DaskEngine(Engine):
     every task is one of the groups a local engine decodes, so the output
     equals a local run's to the last bit (scores, order of tied alternatives);
     another size changes which sentences share a padded batch (see
-    ``length_sorted_groups``), not the best translations.
+    ``length_sorted_groups``): scores can move in their last digits and
+    near-tied hypotheses, rarely the best one, can swap.
 
     ``language_pairs`` and ``model_id`` are asked of every connected worker,
     not answered by an engine created here: the coordinator need not have any

@@ -125,7 +125,9 @@ _INLINE_LINK_TAIL = re.compile(
     r"(?:\s+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\)"
 )
 _REFERENCE_LINK_TAIL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]")
-BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")
+# Not inside a word or an e-mail address; typographic quotes never belong to an address
+# (a real one would be percent-encoded).
+BARE_URL = re.compile(r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>“”‘’«»]*[^\s<>.,;:!?'\")\]“”‘’«»]")
 _HARD_BREAK_SPACES = re.compile(r" {2,}\Z")
 
 

@@ -11,9 +11,10 @@ obsolete (``#~``), never deleted, so a translator's work is always recoverable.
 from __future__ import annotations
 
 import difflib
+import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -49,6 +50,7 @@ MAX_MERGE_ATTEMPTS = 5
 # characters a token, the worst of common SentencePiece models, 1,000
 # characters stay well inside the 1,024 tokens CTranslate2 reads at once.
 MAX_ENGINE_CHARACTERS = 1000
+_FIRST_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -279,8 +281,7 @@ def translate_sentences(
     space = "" if is_character_level(target) else " "
     results = {
         text: EnforcedTranslation.joined(
-            [translated[piece.strip()] for piece in pieces[text]],
-            [space if piece[-1:].isspace() else "" for piece in pieces[text][:-1]],
+            [_continued(translated[piece.strip()], piece) for piece in pieces[text]], space
         )
         for text in engine_texts
     }
@@ -303,6 +304,25 @@ def translate_sentences(
             alternatives=alternatives,
         )
     return translations
+
+
+def _continued(translation: EnforcedTranslation, piece: str) -> EnforcedTranslation:
+    """A piece's translation, not capitalised if the piece went on a sentence mid-way.
+
+    Each piece reaches the engine alone, so the model (and the article fix)
+    start it as a sentence: "the guests" comes back as "Os convidados". Only a
+    capitalised first word that the piece does not have as written ("Herzog",
+    "ONU" stay) is lowered.
+    """
+    text = translation.text
+    first = _FIRST_WORD.match(text)
+    if first is None or not piece[:1].islower():
+        return translation
+    word = first.group()
+    capitalised = word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+    if capitalised and not re.search(rf"\b{re.escape(word)}\b", piece):
+        return replace(translation, text=text[0].lower() + text[1:])
+    return translation
 
 
 def _pieces(text: str, enforcer: TermEnforcer) -> list[str]:

@@ -188,8 +188,8 @@ class ReviewQueue(Sequence[QueueItem]):
 
     In article order nothing has to be checked before the first screen, so a
     reviewer opening a 5,000-entry file does not wait for 5,000 glossary
-    checks (``benchmarks/review_bench.py``). Replacing an item (after an edit)
-    keeps the rest of the queue as it was.
+    checks (``benchmarks/review_bench.py``). After an edit, ``refresh``
+    rebuilds that one item.
     """
 
     def __init__(self, slots: Sequence[_Slot], checker: GlossaryChecker) -> None:
@@ -214,8 +214,11 @@ class ReviewQueue(Sequence[QueueItem]):
             self._items[position] = _build_item(self._slots[position], self._checker)
         return self._items[position]
 
-    def __setitem__(self, index: int, item: QueueItem) -> None:
-        self._items[range(len(self))[index]] = item
+    def refresh(self, index: int, msgstr: str) -> QueueItem:
+        """The item at ``index`` rebuilt for its new translation: verdicts and warnings too."""
+        position = range(len(self))[index]
+        self._items[position] = _build_item(self._slots[position], self._checker, msgstr)
+        return self._items[position]
 
     def sorted_by(self, key: Callable[[QueueItem], Any]) -> ReviewQueue:
         """The same queue in another order (every item is built and checked for it)."""
@@ -245,23 +248,24 @@ def load_queue(
     return queue.sorted_by(_risk) if order is QueueOrder.RISK else queue
 
 
-def _build_item(slot: _Slot, checker: GlossaryChecker) -> QueueItem:
+def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None) -> QueueItem:
+    """The queue item of an entry, checked as translated by ``msgstr`` (default: the file's)."""
     review_file, entries, index = slot.review_file, slot.entries, slot.index
     entry = entries[index]
     metadata = review_file.catalog.metadata
-    marks, problems = checker.marks(review_file, entry.msgid, entry.msgstr)
+    msgstr = entry.msgstr if msgstr is None else msgstr
+    marks, problems = checker.marks(review_file, entry.msgid, msgstr)
     return QueueItem(
         path=review_file.path,
         id=entry_id(entry),
         msgid=entry.msgid,
-        msgstr=entry.msgstr,
+        msgstr=msgstr,
         state=entry_state(entry),
         machine=machine_translation(entry),
         flagged=is_flagged(entry) or bool(problems),
         problems=problems,
         warnings=tuple(
-            number_problems(entry.msgid, entry.msgstr)
-            + punctuation_problems(entry.msgid, entry.msgstr)
+            number_problems(entry.msgid, msgstr) + punctuation_problems(entry.msgid, msgstr)
         ),
         terms=marks,
         previous_msgid=entry.previous_msgid,

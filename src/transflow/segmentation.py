@@ -574,7 +574,8 @@ def engine_pieces(
     or ``:``, then a dash or comma, then any space; the space stays at the end
     of the piece), never inside a span of ``keep_together`` (protected terms),
     and only after half the limit, so pieces keep enough context. Text without
-    spaces (Chinese, Japanese) is cut at the limit.
+    spaces (Chinese, Japanese) is cut at the limit; a protected span longer
+    than the limit (a very long address) becomes a piece of its own.
     """
     pieces: list[str] = []
     start = 0
@@ -597,4 +598,8 @@ def _piece_end(text: str, start: int, limit: int, keep_together: Sequence[tuple[
         ends = [end for end in ends if not any(a < end < b for a, b in keep_together)]
         if ends:
             return ends[-1]
-    return start + limit
+    cut = start + limit
+    for first, last in keep_together:  # no break fits: cut before the term, or after it
+        if first < cut < last:
+            return first if first > start else last
+    return cut

@@ -89,7 +89,8 @@ def rules_for(language: str) -> ArticleRules | None:
     return RULES.get(language.replace("_", "-").split("-")[0].lower())
 
 
-_LAST_WORD = re.compile(r"(\w+)(\s+)$")
+# The word before a term, the spaces after it, perhaps an opening quote.
+_LAST_WORD = re.compile(r"(\w+)(\s+)([\"“„«]?)$")
 
 
 def fix_article(before: str, article: str, rules: ArticleRules) -> str:
@@ -99,29 +100,31 @@ def fix_article(before: str, article: str, rules: ArticleRules) -> str:
     re-made with the right article ("do" → "da"), or undone for a name without
     one ("do" → "de"); a wrong article is replaced or dropped; a missing one is
     added after a preposition ("de" → "da", "com" → "com a") and at the start
-    of the sentence. Any other word is left alone.
+    of the sentence. An opening quote before the term stays next to it. Any
+    other word is left alone.
     """
     wanted = None if article == NO_ARTICLE else article
     match = _LAST_WORD.search(before)
     if match is None:
         at_start = not re.search(r"\w", before)
         return before + wanted.capitalize() + " " if wanted and at_start else before
-    word, space, head = match.group(1), match.group(2), before[: match.start()]
+    word, space, quote = match.groups()
+    head = before[: match.start()]
     lower = word.lower()
     if (pair := rules.split(lower)) is not None:
         lower, word = pair[0], _cased(pair[0], word)  # "do" is "de" plus an article
     elif lower in rules.articles and lower not in rules.ambiguous:
         if wanted is None:
-            return head if head.strip() else head.rstrip()
-        return head + _cased(wanted, word) + space
+            return (head if head.strip() else head.rstrip()) + quote
+        return head + _cased(wanted, word) + space + quote
     elif lower not in rules.prepositions:
         return before
     if wanted is None:
-        return head + word + space
+        return head + word + space + quote
     contracted = rules.contractions.get((lower, wanted))
     if contracted is not None:
-        return head + _cased(contracted, word) + space
-    return head + word + space + wanted + " "
+        return head + _cased(contracted, word) + space + quote
+    return head + word + space + wanted + " " + quote
 
 
 def _cased(new: str, old: str) -> str:

@@ -102,15 +102,11 @@ class EnforcedTranslation:
         return bool(self.problems)
 
     @classmethod
-    def joined(
-        cls, parts: Sequence[EnforcedTranslation], separators: Sequence[str]
-    ) -> EnforcedTranslation:
-        """One sentence's translation from those of its pieces, ``separators`` between them."""
+    def joined(cls, parts: Sequence[EnforcedTranslation], separator: str) -> EnforcedTranslation:
+        """One sentence's translation from those of its pieces."""
         if len(parts) == 1:
             return parts[0]
-        text = parts[0].text + "".join(
-            sep + part.text for sep, part in zip(separators, parts[1:], strict=True)
-        )
+        text = separator.join(part.text for part in parts)
         scores = [part.score for part in parts if part.score is not None]
         return cls(
             text=text,
@@ -240,17 +236,21 @@ class TermEnforcer:
             return 0, []
         terms_by_form: dict[str, list[Term]] = {}
         needed: Counter[str] = Counter()
-        found: Counter[str] = Counter()
         for match in matches:
-            form = self._forms.get(match.value)
-            if form is None:  # an address: compared character for character
-                form = match.value.text
-                found[form] = translation.count(form)
+            form = self._forms.get(match.value) or match.value.text  # an address: as written
             needed[form] += 1
             terms = terms_by_form.setdefault(form, [])
             if match.value not in terms:
                 terms.append(match.value)
-        found.update(match.value for match in self._form_matcher.find(translation))
+        # Addresses count whole, and a name inside an address is not a rendering of it:
+        # "https://un.org/news" holds neither "https://un.org" nor the term "un".
+        addresses = verbatim_spans(translation)
+        found = Counter(address.value.text for address in addresses)
+        found.update(
+            hit.value
+            for hit in self._form_matcher.find(translation)
+            if not any(hit.start < a.end and a.start < hit.end for a in addresses)
+        )
         correct = 0
         problems = []
         for form, count in needed.items():

@@ -20,9 +20,12 @@ from transflow.term_matching import TermMatch
 
 # user.name+tag@sub.example.org, not ending in the sentence's full stop.
 _EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-# @handle as on X/Twitter, Instagram, Telegram, Mastodon (@name@server.social).
-_HANDLE = re.compile(r"(?<![\w@./])@\w{2,30}(?:@[\w-]+(?:\.[\w-]+)+)?(?![\w@])")
+# @handle as on X/Twitter, Instagram, Telegram, Mastodon (@name@server.social);
+# it starts with a letter or "_", so "@12 each" is not one.
+_HANDLE = re.compile(r"(?<![\w@./])@[^\W\d]\w{1,29}(?:@[\w-]+(?:\.[\w-]+)+)?(?![\w@])")
 _PATTERNS = (BARE_URL, _EMAIL, _HANDLE)
+# An English possessive after an address is the sentence's, not the address's.
+_POSSESSIVE = re.compile(r"['’]s$")
 
 # Where verbatim terms say they come from, in the rare message that names an origin.
 _ORIGIN = Origin(Path("<verbatim text>"), 0)
@@ -33,14 +36,23 @@ def verbatim_spans(sentence: str) -> list[TermMatch[Term]]:
     if "@" not in sentence and "://" not in sentence and "www." not in sentence:
         return []  # the common case, decided without running the patterns
     spans: list[TermMatch[Term]] = []
-    taken: list[range] = []
     for pattern in _PATTERNS:  # URLs first: an e-mail-like part of a URL stays in the URL
         for found in pattern.finditer(sentence):
-            if any(found.start() in span or found.end() - 1 in span for span in taken):
+            start, end = found.start(), _address_end(sentence, found)
+            if any(start < span.end and span.start < end for span in spans):
                 continue
-            taken.append(range(found.start(), found.end()))
-            spans.append(TermMatch(found.start(), found.end(), _term(found.group())))
+            spans.append(TermMatch(start, end, _term(sentence[start:end])))
     return sorted(spans, key=lambda span: span.start)
+
+
+def _address_end(sentence: str, found: re.Match[str]) -> int:
+    """Where the address really ends: before a possessive, with its own closing bracket."""
+    address = _POSSESSIVE.sub("", found.group())
+    end = found.start() + len(address)
+    while sentence[end : end + 1] == ")" and address.count("(") > address.count(")"):
+        address += ")"  # https://en.wikipedia.org/wiki/Baku_(city)
+        end += 1
+    return end
 
 
 def _term(text: str) -> Term:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -211,7 +210,7 @@ class InteractiveReview:
         if decision is None:
             return False
         self.decided[item.id] = decision.action
-        self.items[index] = replace(item, msgstr=decision.after)
+        self.items.refresh(index, decision.after)
         return True
 
     def _apply(self, item: QueueItem, key: str) -> Decision | None:
