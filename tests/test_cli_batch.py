@@ -50,8 +50,9 @@ def test_report_counts_match_the_files(tmp_path: Path, workspace_with_corpus: di
         assert len(entries) == row["sentences"] == row["translated"] + row["from_memory"]
 
 
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_killed_job_resumes_without_duplicates_or_losses(
-    tmp_path: Path, workspace_with_corpus: dict
+    tmp_path: Path, workspace_with_corpus: dict, stop: signal.Signals
 ) -> None:
     command = [TRANSFLOW, "batch", "articles", "--to", "pt", "--engine", "argos"]
     process = subprocess.Popen(
@@ -59,14 +60,19 @@ def test_killed_job_resumes_without_duplicates_or_losses(
         cwd=tmp_path,
         env=workspace_with_corpus,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     queue = tmp_path / "locales" / "pt"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(queue.glob("*.po"))) < 5:
         time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=120)
+    if stop is signal.SIGINT:  # Ctrl-C: one line and the shell's code, no traceback
+        assert (process.returncode, stderr.strip()) == (130, "interrupted")
+    else:
+        assert process.returncode == -stop
     written_before = len(list(queue.glob("*.po")))
     assert 5 <= written_before < 60, "the kill should land mid-job"
     for po in queue.glob("*.po"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +48,12 @@ def reports_errors(command: Command) -> Command:
                 raise typer.Exit(1) from None
             except KeyboardInterrupt:
                 error_console.print("[bold red]interrupted[/]")
-                raise typer.Exit(130) from None
+                # Every file is written atomically, so stopping here leaves the state a
+                # kill would; an orderly shutdown would first wait for the translations
+                # CTranslate2 still has queued, since it cannot cancel them.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(130)
 
     return wrapper  # type: ignore[return-value]
 

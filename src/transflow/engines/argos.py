@@ -23,6 +23,7 @@ the way argostranslate does: source→en then en→target.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,6 +47,7 @@ PIVOT_LANGUAGE = "en"
 # that Argos models' position encodings and CTranslate2's input limit allow.
 DEFAULT_DECODING_LIMIT = 256
 MAX_POSITIONS = 1024
+RESULT_POLL_SECONDS = 0.01
 
 
 @dataclass
@@ -148,7 +150,7 @@ class ArgosEngine(Engine):
         groups: list[list[int]],
         num_hypotheses: int,
     ) -> list[tuple[Hypothesis, ...]]:
-        """``texts`` decoded one CTranslate2 call per group, all queued before any is awaited."""
+        """``texts`` decoded one asynchronous CTranslate2 call per group."""
         loaded = self._load(model)
         options = {
             "beam_size": max(self.beam_size, num_hypotheses),
@@ -160,20 +162,23 @@ class ArgosEngine(Engine):
             "return_scores": True,
             "asynchronous": True,
         }
+
+        def submit(number: int) -> list[Any]:
+            tokenized = [loaded.tokenizer.encode(texts[index]) for index in groups[number]]
+            prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
+            return loaded.translator.translate_batch(
+                tokenized,
+                target_prefix=prefix,
+                max_decoding_length=_decoding_limit(tokenized),
+                **options,
+            )
+
+        # Longest group first, so the workers end on short batches together
+        # instead of one decoding the longest sentences while the other idles.
+        # (Queuing blocks while CTranslate2's own queue is full.)
         try:
-            pending = {}
-            # Longest group first, so the workers end on short batches together
-            # instead of one decoding the longest sentences while the other idles.
-            for number in reversed(range(len(groups))):
-                tokenized = [loaded.tokenizer.encode(texts[index]) for index in groups[number]]
-                prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
-                pending[number] = loaded.translator.translate_batch(
-                    tokenized,
-                    target_prefix=prefix,
-                    max_decoding_length=_decoding_limit(tokenized),
-                    **options,
-                )
-            results = [[waiting.result() for waiting in pending[n]] for n in range(len(groups))]
+            pending = {number: submit(number) for number in reversed(range(len(groups)))}
+            results = [[_result(waiting) for waiting in pending[n]] for n in range(len(groups))]
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{model.path.name}: translation failed ({error})") from error
         hypotheses = [
@@ -211,6 +216,17 @@ class ArgosEngine(Engine):
                 raise EngineError(f"{model.path}: the model does not load ({error})") from error
             self._loaded[key] = _LoadedModel(translator, package.tokenizer, package.target_prefix)
         return self._loaded[key]
+
+
+def _result(waiting: Any) -> Any:
+    """An asynchronous result, waited for in Python so that Ctrl-C is seen at once.
+
+    ``result()`` blocks in C++ with the interpreter unable to run its signal
+    handler, which would leave Ctrl-C unanswered until the group is decoded.
+    """
+    while not waiting.done():
+        time.sleep(RESULT_POLL_SECONDS)
+    return waiting.result()
 
 
 def _decoding_limit(tokenized: list[list[str]]) -> int:
