@@ -26,9 +26,11 @@ def workspace_with_corpus(tmp_path: Path, installed_packages_dir: Path) -> dict[
     return {**os.environ, "ARGOS_PACKAGES_DIR": str(installed_packages_dir), "COLUMNS": "200"}
 
 
-def batch(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def batch(
+    tmp_path: Path, env: dict[str, str], *args: str, to: str = "pt"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [TRANSFLOW, "batch", "articles", "--to", "pt", "--engine", "argos", *args],
+        [TRANSFLOW, "batch", "articles", "--to", to, "--engine", "argos", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -133,16 +135,7 @@ def test_a_cluster_run_writes_the_same_files_as_a_local_run(
         workspace = tmp_path / name
         write_corpus(workspace / "articles", 40)
         shutil.copytree(REPO_GLOSSARY, workspace / "glossary")  # masking rounds go to the engine
-        command = [TRANSFLOW, "batch", "articles", "--to", "pt,de", "--chunk-sentences", "50"]
-        result = subprocess.run(
-            [*command, "--quiet", *options],
-            cwd=workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = batch(workspace, env, "--chunk-sentences", "50", "--quiet", *options, to="pt,de")
         assert result.returncode == 0, result.stderr
         queues[name] = {
             po.relative_to(workspace): lines_without_dates(po) for po in workspace.rglob("*.po")
