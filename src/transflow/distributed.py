@@ -340,12 +340,8 @@ def _worker_engine(name: str, threads: int) -> Engine:
     single-thread workers on two busy cores took 15-55 s for a batch that
     takes 1 s with one decoding thread per task.
     """
-    if name == "argos":
-        from transflow.engines.argos import ArgosEngine
-
-        return ArgosEngine(intra_threads=1, inter_threads=threads)
     engine = create_engine(name)
-    engine.use_workers(threads)
+    engine.use_workers(threads, cores=threads)
     return engine
 
 

@@ -95,14 +95,14 @@ class ArgosEngine(Engine):
         }
         return direct | via_pivot
 
-    def use_workers(self, workers: int) -> None:
+    def use_workers(self, workers: int, cores: int | None = None) -> None:
         """Decode ``workers`` batches at once, sharing the cores between them.
 
         CTranslate2 runs ``inter_threads`` batches in parallel, each with
         ``intra_threads`` threads; models already loaded keep their setting.
         """
         self.inter_threads = max(1, workers)
-        self.intra_threads = max(1, (os.cpu_count() or 1) // self.inter_threads)
+        self.intra_threads = max(1, (cores or os.cpu_count() or 1) // self.inter_threads)
 
     def model_id(self, source: str, target: str) -> str:
         return "+".join(model.model_id for model in self._route(source, target))

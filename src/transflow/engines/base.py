@@ -77,8 +77,13 @@ class Engine(ABC):
         with between 1 and ``num_hypotheses`` hypotheses.
         """
 
-    def use_workers(self, workers: int) -> None:  # noqa: B027 - optional hook, no-op by default
-        """Translate with ``workers`` parallel workers if the engine can; others ignore it."""
+    def use_workers(  # noqa: B027 - optional hook, no-op by default
+        self, workers: int, cores: int | None = None
+    ) -> None:
+        """Translate with ``workers`` parallel workers on ``cores`` cores (default: all).
+
+        Engines that cannot work in parallel ignore it.
+        """
 
     def supports(self, source: str, target: str) -> bool:
         return (source, target) in self.language_pairs()
