@@ -100,6 +100,13 @@ def punctuation_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
+def lost_content(source: str, translation: str) -> list[tuple[CheckKind, str]]:
+    """Every number, currency symbol, quotation mark and bracket the translation lost."""
+    return [(CheckKind.NUMBERS, problem) for problem in number_problems(source, translation)] + [
+        (CheckKind.PUNCTUATION, problem) for problem in punctuation_problems(source, translation)
+    ]
+
+
 def _digits(number: str) -> str:
     return re.sub(r"\D", "", number)
 
@@ -116,13 +123,7 @@ def check_file(review_file: ReviewFile, glossary: Glossary) -> list[Finding]:
             continue
         _, term_problems = enforcer.check(enforcer.find(entry.msgid), entry.msgstr)
         problems = [(CheckKind.GLOSSARY, str(problem)) for problem in term_problems]
-        problems += [
-            (CheckKind.NUMBERS, problem) for problem in number_problems(entry.msgid, entry.msgstr)
-        ]
-        problems += [
-            (CheckKind.PUNCTUATION, problem)
-            for problem in punctuation_problems(entry.msgid, entry.msgstr)
-        ]
+        problems += lost_content(entry.msgid, entry.msgstr)
         findings += [
             Finding(
                 review_file.path,

@@ -38,7 +38,7 @@ from transflow.po_store import (
     record_review,
     review_history,
 )
-from transflow.quality import number_problems, punctuation_problems
+from transflow.quality import lost_content
 from transflow.term_enforcement import TermEnforcer
 
 NEEDS_WORK_FLAG = "needs-work"
@@ -264,9 +264,7 @@ def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None
         machine=machine_translation(entry),
         flagged=is_flagged(entry) or bool(problems),
         problems=problems,
-        warnings=tuple(
-            number_problems(entry.msgid, msgstr) + punctuation_problems(entry.msgid, msgstr)
-        ),
+        warnings=tuple(message for _, message in lost_content(entry.msgid, msgstr)),
         terms=marks,
         previous_msgid=entry.previous_msgid,
         previous_translation=previous_translation(entry),
