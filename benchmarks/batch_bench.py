@@ -59,7 +59,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
-import inspect
 import io
 import json
 import os
@@ -101,10 +100,7 @@ FULL_GRID = (
     ("tokens", 4096),
 )
 # transflow's ArgosEngine defaults, for the like-for-like ceiling row (in both grids).
-TRANSFLOW_BATCH = (
-    inspect.signature(ArgosEngine).parameters["batch_type"].default,
-    inspect.signature(ArgosEngine).parameters["max_batch_size"].default,
-)
+TRANSFLOW_BATCH = (ArgosEngine().batch_type, ArgosEngine().max_batch_size)
 QUICK_GRID = (TRANSFLOW_BATCH, ("tokens", 2048))
 MEMORY_ALLOWANCE = 300 * 1024 * 1024
 LOAD_BATCH, LOAD_SUBSET = ("examples", 16), 64

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -157,3 +158,17 @@ def edit_by_hand(po: Path, source_contains: str, rewrite: Callable[[str], str]) 
 
 def without_quotation_marks(text: str) -> str:
     return text.replace("“", "").replace("”", "")
+
+
+def assert_one_line_error(result: Any, *fragments: str, exit_code: int | None = 1) -> None:
+    """A CLI failure as users must see it: one ``error:`` line holding ``fragments``.
+
+    ``exit_code`` None accepts any failing code.
+    """
+    assert result.exit_code != 0 if exit_code is None else result.exit_code == exit_code
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:")
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]

@@ -11,7 +11,7 @@ import sacrebleu
 from rich.console import Console
 from typer.testing import CliRunner
 
-from builders import JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
+from builders import JA_SEGMENTS, PT_SEGMENTS, Seg, assert_one_line_error, write_queue_file
 from transflow.cli import app
 from transflow.cli import diff as diff_cli
 from transflow.diff import DiffOp, Op
@@ -44,16 +44,6 @@ def where(path: Path, msgid: str) -> str:
     """``file:line id`` of the entry, as the change headers name it."""
     entry = next(e for e in ReviewFile.load(path).active_entries() if e.msgid == msgid)
     return f"{path}:{entry.linenum} {entry_id(entry)}"
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error:")
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_plain_diff_of_an_article(queue: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import assert_one_line_error
 from transflow.cli import app
 from transflow.glossary import load_glossary
 
@@ -32,16 +33,6 @@ def desk(workspace: Path) -> Path:
 
 def run(*args: str):
     return runner.invoke(app, ["glossary", *args], catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 1, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error:")
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def row(output: str, first_cell: str) -> str:
