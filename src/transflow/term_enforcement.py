@@ -38,7 +38,7 @@ from transflow.engines.base import Engine, Hypothesis
 from transflow.glossary import Term, TermKind
 from transflow.term_articles import fix_article, rules_for
 from transflow.term_matching import TermMatch, TermMatcher
-from transflow.verbatim import verbatim_spans
+from transflow.verbatim import outside, verbatim_spans
 
 # How many hypotheses to ask for when a sentence holds protected terms. Beam
 # search keeps this many anyway, so the alternatives cost nothing extra.
@@ -217,11 +217,7 @@ class TermEnforcer:
         address, not a term of its own.
         """
         addresses = verbatim_spans(sentence)
-        terms = [
-            match
-            for match in self._source_matcher.find(sentence)
-            if not any(match.start < a.end and a.start < match.end for a in addresses)
-        ]
+        terms = outside(self._source_matcher.find(sentence), addresses)
         return sorted(terms + addresses, key=lambda match: match.start)
 
     def _form(self, term: Term) -> str:
@@ -237,7 +233,7 @@ class TermEnforcer:
         terms_by_form: dict[str, list[Term]] = {}
         needed: Counter[str] = Counter()
         for match in matches:
-            form = self._forms.get(match.value) or match.value.text  # an address: as written
+            form = self._form(match.value)
             needed[form] += 1
             terms = terms_by_form.setdefault(form, [])
             if match.value not in terms:
@@ -246,11 +242,7 @@ class TermEnforcer:
         # "https://un.org/news" holds neither "https://un.org" nor the term "un".
         addresses = verbatim_spans(translation)
         found = Counter(address.value.text for address in addresses)
-        found.update(
-            hit.value
-            for hit in self._form_matcher.find(translation)
-            if not any(hit.start < a.end and a.start < hit.end for a in addresses)
-        )
+        found.update(hit.value for hit in outside(self._form_matcher.find(translation), addresses))
         correct = 0
         problems = []
         for form, count in needed.items():

@@ -12,7 +12,9 @@ fail. They need no glossary entry; the patterns below find them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from transflow.glossary import Origin, Policy, Term, TermKind
 from transflow.markup import BARE_URL
@@ -27,6 +29,8 @@ _PATTERNS = (BARE_URL, _EMAIL, _HANDLE)
 # An English possessive after an address is the sentence's, not the address's.
 _POSSESSIVE = re.compile(r"['’]s$")
 
+V = TypeVar("V")
+
 # Where verbatim terms say they come from, in the rare message that names an origin.
 _ORIGIN = Origin(Path("<verbatim text>"), 0)
 
@@ -39,10 +43,17 @@ def verbatim_spans(sentence: str) -> list[TermMatch[Term]]:
     for pattern in _PATTERNS:  # URLs first: an e-mail-like part of a URL stays in the URL
         for found in pattern.finditer(sentence):
             start, end = found.start(), _address_end(sentence, found)
-            if any(start < span.end and span.start < end for span in spans):
-                continue
-            spans.append(TermMatch(start, end, _term(sentence[start:end])))
+            address = TermMatch(start, end, _term(sentence[start:end]))
+            if outside([address], spans):
+                spans.append(address)
     return sorted(spans, key=lambda span: span.start)
+
+
+def outside(
+    matches: Iterable[TermMatch[V]], spans: Sequence[TermMatch[Term]]
+) -> list[TermMatch[V]]:
+    """The ``matches`` that do not overlap any of ``spans``: a name inside an address is not one."""
+    return [m for m in matches if not any(m.start < s.end and s.start < m.end for s in spans)]
 
 
 def _address_end(sentence: str, found: re.Match[str]) -> int:
