@@ -23,7 +23,7 @@ built once into ``benchmarks/out/batch-bench/`` and reused.
     ``sentencizer``). Measured with ``compute_type`` float32 like the others,
     then with argostranslate's default ``auto``. Stops after ``--argos-limit``
     seconds (default 180) and then reports the rate over the articles done.
-(c) ``transflow.batch.run_batch`` (the library behind ``transflow batch``) with
+(c) ``transflow.translation.batch.run_batch`` (the library behind ``transflow batch``) with
     ``workers`` 1 and 2 (``--jobs``), one engine per setting, loaded before
     timing, each into a fresh locales directory. Each runs right after (a) with
     the same threads, and the time inside the engine is recorded
@@ -76,11 +76,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from transflow.articles import ArticleFormat, read_article
 from transflow.engines.argos import ArgosEngine
-from transflow.markup import strip_inline
-from transflow.pipeline import article_sentences
-from transflow.segmentation import segment
+from transflow.source.articles import ArticleFormat, read_article
+from transflow.source.markup import strip_inline
+from transflow.source.segmentation import segment
+from transflow.translation.pipeline import article_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "batch-bench"
@@ -342,7 +342,7 @@ class Ceiling:
     """Bare CTranslate2: ``translate_batch`` on sentences SentencePiece-encoded beforehand."""
 
     def __init__(self, package_dir: Path, sentences: list[str]) -> None:
-        from transflow.models import load_package
+        from transflow.engines.packages import load_package
 
         self.model = str(package_dir / "model")
         self.tokenizer = load_package(package_dir).tokenizer
@@ -483,8 +483,8 @@ def measure_transflow(
     corpus: Path, workers: int, locales: Path, sentences: int, profile_to: Path | None = None
 ) -> tuple[Row, Row]:
     """run_batch (first run, then rerun) with one engine, loaded before timing."""
-    from transflow.batch import discover_articles, run_batch
     from transflow.testing.engines import RecordingEngine
+    from transflow.translation.batch import discover_articles, run_batch
 
     inner = ArgosEngine()
     inner.use_workers(workers)  # before loading: a loaded model keeps its threads
@@ -538,7 +538,7 @@ def measure_transflow(
 def check_queue(locales: Path, expected: dict[str, str]) -> tuple[int, int, int]:
     """(entries equal to the bare CTranslate2 output, more equal but for case, entries).
 
-    transflow keeps web and e-mail addresses as written (``transflow.verbatim``)
+    transflow keeps web and e-mail addresses as written (``transflow.glossary.verbatim``)
     where the copy model upper-cases them, which costs those sentences one more
     (masked) decode; they are counted apart.
     """

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from placeholder_bench import GLOSSARY, build_sentences
 from transflow.engines.bergamot import BergamotEngine
-from transflow.glossary import Origin, Policy, Term, TermKind
-from transflow.term_enforcement import TermEnforcer
+from transflow.glossary.enforcement import TermEnforcer
+from transflow.glossary.model import Origin, Policy, Term, TermKind
 from transflow.testing.engines import RecordingEngine
 
 KINDS = {"org": TermKind.ORGANISATION}

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from transflow.engines import select_engine
-from transflow.pipeline import translate_article
 from transflow.testing.engines import RecordingEngine
+from transflow.translation.pipeline import translate_article
 
 SAMPLE = (
     Path(__file__).resolve().parent.parent

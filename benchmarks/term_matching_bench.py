@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from transflow.term_matching import TermMatcher
+from transflow.glossary.matching import TermMatcher
 
 TERM_COUNT = 50_000
 SIZES_MB = (1.0, 2.5, 5.0, 10.0)

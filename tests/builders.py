@@ -10,7 +10,7 @@ from typing import Any
 
 import polib
 
-from transflow.po_store import (
+from transflow.queue.pofile import (
     WRAP_WIDTH,
     MachineTranslation,
     ReviewAction,
@@ -24,8 +24,12 @@ from transflow.po_store import (
 # A Dask scheduler serves HTTP even without a dashboard; with dashboard_address=None
 # it takes port 8787 and fails when another cluster (a parallel test run) holds it.
 FREE_PORT = "127.0.0.1:0"
-REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary"
-SAMPLE = Path(__file__).parent / "data" / "articles" / "azerbaijan-israel-presidents-baku.txt"
+# Test modules live in folders that mirror the package; data paths are set here once.
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+REPOSITORY = TESTS.parent
+REPO_GLOSSARY = REPOSITORY / "glossary"
+SAMPLE = DATA / "articles" / "azerbaijan-israel-presidents-baku.txt"
 
 
 def write_corpus(directory: Path, count: int, seed: int = 7) -> list[Path]:
@@ -172,3 +176,15 @@ def assert_one_line_error(result: Any, *fragments: str, exit_code: int | None = 
     assert "Traceback" not in result.output
     for fragment in fragments:
         assert fragment in lines[0]
+
+
+def translate_in_process(workdir: str, packages: str, article: str) -> None:
+    """Translate ``article`` into pt in a new process (spawned, so it must live outside a test)."""
+    import os
+
+    from transflow.engines.argos import ArgosEngine
+    from transflow.translation.pipeline import translate_article
+
+    os.chdir(workdir)
+    os.environ["ARGOS_PACKAGES_DIR"] = packages
+    translate_article(Path(article), target="pt", engine=ArgosEngine())

@@ -11,11 +11,10 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from builders import FREE_PORT
-from transflow.models import install_model
+from builders import DATA, FREE_PORT
+from transflow.engines.packages import install_model
 from transflow.testing.copy_model import build_copy_model_package
 
-DATA = Path(__file__).parent / "data"
 SAMPLE_ARTICLE = DATA / "articles" / "azerbaijan-israel-presidents-baku.txt"
 
 

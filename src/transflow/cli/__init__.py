@@ -28,7 +28,7 @@ from transflow.cli.common import (
     reports_errors,
 )
 from transflow.errors import TransflowError
-from transflow.glossary import Glossary, load_glossary, workspace_glossary
+from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
 
 app = typer.Typer(
     name="transflow",
@@ -97,7 +97,7 @@ def translate(
     from rich.progress import Progress
 
     from transflow.engines import select_engine
-    from transflow.pipeline import translate_article
+    from transflow.translation.pipeline import translate_article
 
     targets = languages(to)
     protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
@@ -174,7 +174,7 @@ def status(
 
     Example: [bold]transflow status --to pt[/]
     """
-    from transflow.po_store import queue_files
+    from transflow.queue.pofile import queue_files
 
     table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
     files = queue_files(locales, to)
@@ -209,8 +209,8 @@ def segment(
 
     Example: [bold]transflow segment examples/articles/story.txt --format json[/]
     """
-    from transflow.articles import read_article
-    from transflow.segmentation import segment as split
+    from transflow.source.articles import read_article
+    from transflow.source.segmentation import segment as split
 
     if output_format not in ("text", "json"):
         raise TransflowError(f"unknown format {output_format!r} (choose text or json)")
@@ -251,8 +251,8 @@ def export(
 
     Example: [bold]transflow export examples/articles/story.txt --to pt -o story.pt.txt[/]
     """
-    from transflow.export import export_article
     from transflow.fileio import write_text_atomically
+    from transflow.queue.export import export_article
 
     result = export_article(article, language=to, locales_dir=locales, approved_only=approved_only)
     if output is None:
@@ -286,8 +286,8 @@ def check(
 
     Example: [bold]transflow check --to pt --format json[/]
     """
-    from transflow.po_store import select_queue_files
-    from transflow.quality import check_queue, summarise
+    from transflow.queue.checks import check_queue, summarise
+    from transflow.queue.pofile import select_queue_files
 
     if output_format not in ("table", "json"):
         raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
@@ -334,7 +334,7 @@ def models_list() -> None:
     Example: [bold]ARGOS_PACKAGES_DIR=~/argos transflow models list[/]
     """
     from transflow.engines import create_engine
-    from transflow.models import installed_models, packages_dir
+    from transflow.engines.packages import installed_models, packages_dir
 
     table = Table(title="Installed translation models", box=box.SIMPLE_HEAD)
     for column in ("pair", "engine", "model", "location"):
@@ -361,7 +361,7 @@ def models_install(
 
     Example: [bold]transflow models install translate-en_de-1_0.argosmodel[/]
     """
-    from transflow.models import install_model
+    from transflow.engines.packages import install_model
 
     model = install_model(package)
     console.print(

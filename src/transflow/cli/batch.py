@@ -1,4 +1,4 @@
-"""``transflow batch``: the library's :func:`transflow.batch.run_batch` with progress bars."""
+"""``transflow batch``: :func:`transflow.translation.batch.run_batch` with progress bars."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ from transflow.cli.common import (
 )
 from transflow.errors import TransflowError
 from transflow.fileio import write_text_atomically
-from transflow.glossary import workspace_glossary
+from transflow.glossary.model import workspace_glossary
 
 if TYPE_CHECKING:  # the batch machinery (and the engines) load only when the command runs
-    from transflow.batch import ArticleOutcome, BatchReport
+    from transflow.translation.batch import ArticleOutcome, BatchReport
 
 
 class _ProgressBars:
@@ -125,7 +125,7 @@ def batch_command(
 
     Example: [bold]transflow batch articles/ --to pt,de --report report.json[/]
     """
-    from transflow.batch import discover_articles
+    from transflow.translation.batch import discover_articles
 
     targets = languages(to)
     protected = workspace_glossary(glossary)
@@ -146,7 +146,7 @@ def batch_command(
     }
     with ExitStack() as cleanup:
         if scheduler:
-            from transflow.distributed import connect, select_cluster_engine
+            from transflow.engines.cluster import connect, select_cluster_engine
 
             if jobs is not None:
                 error_console.print(
@@ -166,7 +166,7 @@ def batch_command(
 
 
 def _run_with_progress(articles: list[Path], quiet: bool, options: dict[str, Any]) -> BatchReport:
-    from transflow.batch import run_batch
+    from transflow.translation.batch import run_batch
 
     if quiet:
         return run_batch(articles, observer=_Quiet(), **options)

@@ -1,6 +1,6 @@
 """``transflow diff``: what reviewers changed in the engine's output, and how much.
 
-The figures and the op lists come from :mod:`transflow.diff`; this module
+The figures and the op lists come from :mod:`transflow.queue.diff`; this module
 selects the queue files and renders: git-style word diffs (colour or
 ``[-old-]{+new+}``), JSON for tools, and rich tables for ``--stat``.
 """
@@ -19,7 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from transflow.cli.common import LocalesOption, console, languages, reports_errors
-from transflow.diff import (
+from transflow.errors import TransflowError
+from transflow.queue.diff import (
     ChangeKind,
     DiffOp,
     FileDiff,
@@ -33,8 +34,7 @@ from transflow.diff import (
     post_edit_stats,
     render_file_plain,
 )
-from transflow.errors import TransflowError
-from transflow.po_store import select_queue_files
+from transflow.queue.pofile import select_queue_files
 
 FORMATS = ("color", "plain", "json")
 # As git diff --word-diff=color: deleted text red, inserted text green.

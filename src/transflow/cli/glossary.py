@@ -1,7 +1,7 @@
 """``transflow glossary …``: list, edit, check, exchange and grow the protected-terms glossary.
 
 Each command parses its options, calls one library function
-(``transflow.glossary_editing``, ``glossary_check``, ``tbx``,
+(``transflow.glossary.editing``, ``glossary_check``, ``tbx``,
 ``term_suggestions``) and renders the result. translate-toolkit is imported
 only by ``import`` and ``export``, so the other commands start fast.
 """
@@ -29,8 +29,7 @@ from transflow.cli.common import (
     reports_errors,
 )
 from transflow.errors import TransflowError
-from transflow.glossary import Policy, Term, TermKind, workspace_glossary
-from transflow.glossary_editing import (
+from transflow.glossary.editing import (
     AmbiguousGlossaryFileError,
     EditResult,
     add_terms,
@@ -39,6 +38,7 @@ from transflow.glossary_editing import (
     parse_language_values,
     remove_term,
 )
+from transflow.glossary.model import Policy, Term, TermKind, workspace_glossary
 
 glossary_app = typer.Typer(
     help="List, edit, check, import and export the protected-terms glossary (glossary/*.csv).",
@@ -225,7 +225,7 @@ def check_command(
 
     Example: [bold]transflow glossary check --to pt,de[/]
     """
-    from transflow.glossary_check import Severity, check_glossary, summary, workspace_languages
+    from transflow.glossary.lint import Severity, check_glossary, summary, workspace_languages
 
     loaded = workspace_glossary(glossary)
     targets = languages(to) if to else workspace_languages(locales)
@@ -272,7 +272,7 @@ def import_command(
 
     Example: [bold]transflow glossary import termbase.tbx --into glossary/world.csv[/]
     """
-    from transflow.tbx import read_terms
+    from transflow.glossary.tbx import read_terms
 
     imported = read_terms(source, source_lang)
     for warning in imported.warnings:
@@ -320,7 +320,7 @@ def export_command(
     Example: [bold]transflow glossary export --format tbx -o glossary.tbx[/]
     """
     from transflow.fileio import write_text_atomically
-    from transflow.tbx import export_csv, export_tbx
+    from transflow.glossary.tbx import export_csv, export_tbx
 
     if output_format not in ("tbx", "csv"):
         raise TransflowError(f"unknown format {output_format!r} (choose tbx or csv)")
@@ -357,7 +357,7 @@ def suggest_command(
 
     Example: [bold]transflow glossary suggest articles/*.txt --limit 10[/]
     """
-    from transflow.term_suggestions import suggest_terms
+    from transflow.glossary.suggestions import suggest_terms
 
     if output_format not in ("table", "json"):
         raise TransflowError(f"unknown format {output_format!r} (choose table or json)")

@@ -1,10 +1,10 @@
 """``transflow review`` (interactive, one key per decision) and its scriptable twins.
 
-The screen is built from :class:`transflow.review.QueueItem` by pure functions
+The screen is built from :class:`transflow.queue.review.QueueItem` by pure functions
 (``render_item``), so it can be benchmarked and printed without a terminal;
 keys are read with readchar and the edit line is prompt_toolkit's, prefilled
 with the current translation. Every decision goes through
-:class:`transflow.review.ReviewDesk`, which saves it before the next key is read.
+:class:`transflow.queue.review.ReviewDesk`, which saves it before the next key is read.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from transflow.cli.common import (
     languages,
     reports_errors,
 )
-from transflow.diff import Op, word_diff
 from transflow.errors import TransflowError
-from transflow.glossary import workspace_glossary
-from transflow.po_store import ReviewAction, select_queue_files
-from transflow.review import (
+from transflow.glossary.model import workspace_glossary
+from transflow.queue.diff import Op, word_diff
+from transflow.queue.pofile import ReviewAction, select_queue_files
+from transflow.queue.review import (
     Decision,
     GlossaryChecker,
     GlossaryConfirmationNeeded,

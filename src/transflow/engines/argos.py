@@ -37,8 +37,8 @@ from transflow.engines.base import (
     in_input_order,
     length_sorted_groups,
 )
+from transflow.engines.packages import InstalledModel, installed_models, load_package
 from transflow.errors import EngineError, UnsupportedLanguagePairError
-from transflow.models import InstalledModel, installed_models, load_package
 
 PIVOT_LANGUAGE = "en"
 # CTranslate2 stops decoding after 256 tokens by default, silently cutting off

@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 # Sentences per decoding group (see ``length_sorted_groups``): a few model
 # batches' worth, so a group keeps the cores busy, and the unit of work a
-# cluster task gets (``transflow.distributed``).
+# cluster task gets (``transflow.engines.cluster``).
 DECODING_GROUP = 64
 
 

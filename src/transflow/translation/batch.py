@@ -1,0 +1,403 @@
+"""Batch jobs: many articles × many languages, incremental, resumable and streamed.
+
+For each target language one engine is loaded and the articles are streamed
+through it in chunks: the sentences still missing from a chunk's queue files
+are pooled, deduplicated and sent to the engine as one batch (which sorts them
+by length), so many small articles fill the model's batches as one large one
+would. Sentences that an earlier run translated with the same model anywhere
+in the workspace come from a translation memory instead of the engine.
+
+Each article's PO file is written (atomically, under its lock) as soon as its
+chunk is translated, so a job killed at any point leaves valid files and a
+rerun only translates what is missing. A bad article is reported and skipped;
+the rest of the job goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from transflow.engines import Engine, select_engine
+from transflow.errors import InputError, TransflowError
+from transflow.glossary.enforcement import TermEnforcer
+from transflow.glossary.model import Glossary
+from transflow.queue.pofile import MachineTranslation, ReviewFile, machine_translation
+from transflow.translation.pipeline import (
+    ArticleJob,
+    missing_sentences,
+    prepare_job,
+    translate_sentences,
+    write_queue,
+)
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+LIST_FILE_SUFFIXES = (".list", ".lst")
+# Missing sentences pooled per engine batch: large enough to fill the model's
+# batches, small enough to bound memory and the work lost to a kill.
+CHUNK_SENTENCES = 2048
+
+EngineFactory = Callable[[str, str], Engine]
+
+
+@dataclass
+class ArticleOutcome:
+    """What the job did for one article in one language (counts are distinct sentences)."""
+
+    article: str
+    language: str
+    status: str  # "updated", "unchanged", "planned" (dry run) or "failed"
+    po_file: str | None = None
+    sentences: int = 0
+    translated: int = 0  # by the engine in this run
+    from_memory: int = 0  # exact matches translated elsewhere in the workspace
+    reused: int = 0  # already in this article's queue file
+    flagged: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class LanguageRun:
+    language: str
+    engine: str = ""
+    model: str = ""
+    sentences_translated: int = 0
+    engine_seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    started: str
+    languages: dict[str, LanguageRun] = field(default_factory=dict)
+    outcomes: list[ArticleOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> list[ArticleOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    def totals(self) -> dict[str, int]:
+        keys = ("sentences", "translated", "from_memory", "reused", "flagged")
+        totals = {key: sum(getattr(o, key) for o in self.outcomes) for key in keys}
+        totals["articles"] = len({o.article for o in self.outcomes})
+        totals["failed"] = len(self.failed)
+        return totals
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "started": self.started,
+            "seconds": round(self.seconds, 3),
+            "dry_run": self.dry_run,
+            "totals": self.totals(),
+            "languages": {code: asdict(run) for code, run in self.languages.items()},
+            "articles": [asdict(outcome) for outcome in self.outcomes],
+        }
+
+
+class BatchObserver(Protocol):
+    """Progress callbacks, so the CLI can draw bars without the library knowing about rich."""
+
+    def language_started(self, language: str, articles: int) -> None: ...
+
+    def article_done(self, outcome: ArticleOutcome) -> None: ...
+
+    def sentences_translated(self, language: str, count: int) -> None: ...
+
+
+def discover_articles(paths: Sequence[Path]) -> tuple[list[Path], list[InputError]]:
+    """Articles named by files, directories (recursively) and list files, in a stable order.
+
+    A list file (``.list``/``.lst``, one path per line, ``#`` comments,
+    relative to the list's folder) names articles of any location. Paths
+    that do not exist are returned as errors so the job can report them and go on.
+    """
+    found: list[Path] = []
+    problems: list[InputError] = []
+    for path in paths:
+        if path.suffix in LIST_FILE_SUFFIXES and path.is_file():
+            listed, listing_problems = _read_list_file(path)
+            found += listed
+            problems += listing_problems
+        elif path.is_dir():
+            found += sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.suffix in ARTICLE_SUFFIXES
+                and candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(InputError(path, "no such file or directory"))
+    return list(dict.fromkeys(found)), problems
+
+
+def _read_list_file(path: Path) -> tuple[list[Path], list[InputError]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [InputError(path, f"cannot read list file ({error})")]
+    found, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        article = path.parent / entry
+        if article.is_file():
+            found.append(article)
+        else:
+            problems.append(InputError(path, f"listed article {entry} does not exist", number))
+    return found, problems
+
+
+class TranslationMemory:
+    """Exact-match memory of one model's output for one language, across the workspace.
+
+    Only translations by the same model are reused, so a sentence gets the
+    very text the engine would produce again, just without the cost.
+    """
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._texts: dict[str, MachineTranslation] = {}
+
+    @classmethod
+    def from_queue(cls, locales_dir: Path, language: str, model: str) -> TranslationMemory:
+        memory = cls(model)
+        for review_file in _readable_queue_files(locales_dir, language):
+            for entry in review_file.active_entries():
+                machine = machine_translation(entry)
+                if machine is not None and machine.model == model:
+                    memory._texts.setdefault(entry.msgid, machine)
+        return memory
+
+    def get(self, sentence: str) -> MachineTranslation | None:
+        return self._texts.get(sentence)
+
+    def update(self, translations: dict[str, MachineTranslation]) -> None:
+        self._texts.update(translations)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def _readable_queue_files(locales_dir: Path, language: str) -> Iterator[ReviewFile]:
+    """Queue files that load; a malformed one is reported when its own article comes up."""
+    for path in sorted((locales_dir / language).glob("*.po")):
+        try:
+            yield ReviewFile.load(path)
+        except TransflowError:
+            continue
+
+
+def run_batch(
+    articles: Sequence[Path],
+    *,
+    targets: Sequence[str],
+    source: str = "en",
+    glossary: Glossary | None = None,
+    locales_dir: Path = Path("locales"),
+    engine_name: str = "auto",
+    engine_factory: EngineFactory | None = None,
+    workers: int = 1,
+    dry_run: bool = False,
+    chunk_sentences: int = CHUNK_SENTENCES,
+    observer: BatchObserver | None = None,
+    problems: Iterable[InputError] = (),
+) -> BatchReport:
+    """Bring the queue of every article in every target language up to date.
+
+    ``problems`` (e.g. from :func:`discover_articles`) are reported as failed
+    articles. Engines are created per language by ``engine_factory`` (default:
+    :func:`select_engine` with ``engine_name``) before any article is read, so
+    an unsupported language pair stops the job at once.
+    """
+    started = time.perf_counter()
+    report = BatchReport(started=datetime.now(UTC).isoformat(timespec="seconds"), dry_run=dry_run)
+    glossary = glossary or Glossary()
+    factory = engine_factory or (lambda src, tgt: select_engine(engine_name, src, tgt))
+    engines = {target: factory(source, target) for target in targets}
+    for engine in engines.values():
+        engine.use_workers(workers)
+    for problem in problems:
+        for target in targets:
+            report.outcomes.append(
+                ArticleOutcome(str(problem.path), target, "failed", error=str(problem))
+            )
+    for target in targets:
+        run = _LanguageBatch(
+            engine=engines[target],
+            source=source,
+            target=target,
+            enforcer=TermEnforcer(glossary.for_pair(source, target), target),
+            locales_dir=locales_dir,
+            dry_run=dry_run,
+            report=report,
+            observer=observer,
+        )
+        run.translate(articles, chunk_sentences)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass
+class _Pending:
+    job: ArticleJob
+    missing: list[str]
+    started: float
+
+
+class _LanguageBatch:
+    """One target language of a batch: its engine, memory and enforcement."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        source: str,
+        target: str,
+        enforcer: TermEnforcer,
+        locales_dir: Path,
+        dry_run: bool,
+        report: BatchReport,
+        observer: BatchObserver | None,
+    ) -> None:
+        self.engine = engine
+        self.source = source
+        self.target = target
+        self.enforcer = enforcer
+        self.locales_dir = locales_dir
+        self.dry_run = dry_run
+        self.report = report
+        self.observer = observer
+        model = engine.model_id(source, target)
+        self.run = LanguageRun(target, engine.name, model)
+        report.languages[target] = self.run
+        self.memory = TranslationMemory.from_queue(locales_dir, target, model)
+
+    def translate(self, articles: Sequence[Path], chunk_sentences: int) -> None:
+        if self.observer:
+            self.observer.language_started(self.target, len(articles))
+        chunk: list[_Pending] = []
+        size = 0
+        for article in articles:
+            pending = self._prepare(article)
+            if pending is None:
+                continue
+            chunk.append(pending)
+            size += len(pending.missing)
+            if size >= chunk_sentences:
+                self._flush(chunk)
+                chunk, size = [], 0
+        self._flush(chunk)
+
+    def _prepare(self, article: Path) -> _Pending | None:
+        started = time.perf_counter()
+        try:
+            job = prepare_job(
+                article, source=self.source, target=self.target, locales_dir=self.locales_dir
+            )
+            return _Pending(job, missing_sentences(job, {}), started)
+        except TransflowError as error:
+            self._record(ArticleOutcome(str(article), self.target, "failed", error=str(error)))
+            return None
+
+    def _flush(self, chunk: list[_Pending]) -> None:
+        wanted = list(dict.fromkeys(text for pending in chunk for text in pending.missing))
+        remembered = {text: m for text in wanted if (m := self.memory.get(text)) is not None}
+        to_engine = [text for text in wanted if text not in remembered]
+        if self.dry_run:
+            for pending in chunk:
+                self._record_plan(pending, remembered)
+            return
+        markdown = {text for p in chunk if p.job.markdown for text in p.missing}
+        translated = self._translate(to_engine, markdown)
+        self.memory.update(translated)
+        # A sentence shared by several articles of the chunk is translated once,
+        # for the first of them; the others get it as from memory.
+        claimed: set[str] = set()
+        for pending in chunk:
+            given = {text: remembered.get(text) or translated[text] for text in pending.missing}
+            fresh = {text for text in pending.missing if text in translated} - claimed
+            claimed |= fresh
+            self._write(pending, given, len(pending.missing) - len(fresh))
+
+    def _translate(self, texts: list[str], markdown: set[str]) -> dict[str, MachineTranslation]:
+        if not texts:
+            return {}
+        started = time.perf_counter()
+        translated = translate_sentences(
+            self.engine,
+            texts,
+            source=self.source,
+            target=self.target,
+            markdown_sentences=markdown,
+            enforcer=self.enforcer,
+        )
+        self.run.engine_seconds += time.perf_counter() - started
+        self.run.sentences_translated += len(texts)
+        if self.observer:
+            self.observer.sentences_translated(self.target, len(texts))
+        return translated
+
+    def _write(
+        self,
+        pending: _Pending,
+        given: dict[str, MachineTranslation],
+        from_memory: int,
+    ) -> None:
+        job = pending.job
+        markdown = set(job.distinct) if job.markdown else set()
+        try:
+            update = write_queue(
+                job,
+                given,
+                lambda texts: self._translate(texts, markdown),
+                self.engine,
+                started=pending.started,
+            )
+        except TransflowError as error:
+            self._record(ArticleOutcome(str(job.path), self.target, "failed", error=str(error)))
+            return
+        self._record(
+            ArticleOutcome(
+                article=str(job.path),
+                language=self.target,
+                status="updated" if update.translated or update.obsoleted else "unchanged",
+                po_file=str(update.po_file),
+                sentences=update.sentences,
+                translated=update.translated - from_memory,
+                from_memory=from_memory,
+                reused=update.reused,
+                flagged=update.flagged,
+                seconds=round(update.seconds, 4),
+            )
+        )
+
+    def _record_plan(self, pending: _Pending, remembered: dict[str, MachineTranslation]) -> None:
+        job = pending.job
+        from_memory = sum(text in remembered for text in pending.missing)
+        self._record(
+            ArticleOutcome(
+                article=str(job.path),
+                language=self.target,
+                status="planned",
+                po_file=str(job.po_file),
+                sentences=len(job.distinct),
+                translated=len(pending.missing) - from_memory,
+                from_memory=from_memory,
+                reused=len(job.distinct) - len(pending.missing),
+            )
+        )
+
+    def _record(self, outcome: ArticleOutcome) -> None:
+        self.report.outcomes.append(outcome)
+        if self.observer:
+            self.observer.article_done(outcome)

@@ -1,0 +1,150 @@
+"""QA of translations already in the queue: glossary drift and lost numbers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import REPO_GLOSSARY, edit_by_hand, without_quotation_marks
+from transflow.cli import app
+from transflow.engines.argos import ArgosEngine
+from transflow.glossary.model import load_glossary
+from transflow.queue.checks import (
+    CheckKind,
+    check_file,
+    number_problems,
+    punctuation_problems,
+    summarise,
+)
+from transflow.queue.pofile import EntryState, ReviewFile, locked
+from transflow.translation.pipeline import translate_article
+
+ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
+PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problems"),
+    [
+        ("It costs €30.", "Custa €30.", []),
+        ("It costs €30.", "Custa $30.", ["currency '€' missing"]),
+        ("It grew 4.5% to 1,000 units.", "Cresceu 4,5% para 1.000 unidades.", []),
+        ("A plan for 2023-2028.", "Um plano para 2023 a 2028.", []),
+        ("A plan for 2023-2028.", "Um plano para 2023.", ["number '2028' missing"]),
+        (
+            "On 30 May, 30 people came.",
+            "Em 30 de maio, vieram pessoas.",
+            ["number '30' missing (2× in the source)"],
+        ),
+        ("No numbers here.", "Sem números.", []),
+    ],
+)
+def test_number_problems(source: str, translation: str, problems: list[str]) -> None:
+    assert number_problems(source, translation) == problems
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problems"),
+    [
+        ('He said: "We agree."', "Ele disse: “Concordamos.”", []),
+        ("Il a dit « oui ».", "Er sagte „ja“.", []),
+        (
+            "He said: “We agree.”",
+            "Ele disse: Concordamos.",
+            ["quotation marks missing (2 in the source, 0 here)"],
+        ),
+        ("“The talks went well.", "“As conversas correram bem.", []),  # a quote across sentences
+        (
+            "The summit (the third) ended.",
+            "A cimeira (a terceira terminou.",
+            ["bracket ')' missing (1 in the source, 0 here)"],
+        ),
+        ("Israel's role.", "O papel de Israel.", []),  # an apostrophe is not a quotation mark
+        ("A title.", "Um “título”.", []),  # added marks are the translator's choice
+    ],
+)
+def test_punctuation_problems(source: str, translation: str, problems: list[str]) -> None:
+    assert punctuation_problems(source, translation) == problems
+
+
+@pytest.fixture
+def queue(workspace: Path, argos_packages: Path) -> Path:
+    """The sample's queue translated with the shipped glossary, one Baku sentence approved."""
+    shutil.copytree(REPO_GLOSSARY, workspace / "glossary")
+    terms = load_glossary([workspace / "glossary"]).for_pair("en", "pt")
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine(), terms=terms)
+    with locked(PO):
+        review_file = ReviewFile.load(PO)
+        entry = next(e for e in review_file.active_entries() if e.msgid.endswith("in Baku."))
+        entry.flags.remove("fuzzy")
+        review_file.save()
+    return workspace
+
+
+def change_baku_to_bacu(workspace: Path) -> None:
+    csv = workspace / "glossary" / "world.csv"
+    text = csv.read_text(encoding="utf-8")
+    old = "Baku,en,place,keep,,Bacu,"
+    assert old in text
+    csv.write_text(text.replace(old, "Baku,en,place,translate,Bacu,,"), encoding="utf-8")
+
+
+def test_fresh_queue_is_clean(queue: Path) -> None:
+    assert check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"])) == []
+
+
+def test_glossary_change_lists_the_translations_that_now_disagree(queue: Path) -> None:
+    change_baku_to_bacu(queue)
+    review_file = ReviewFile.load(PO)
+    findings = check_file(review_file, load_glossary([queue / "glossary"]))
+
+    baku_entries = [e for e in review_file.active_entries() if "Baku" in e.msgid]
+    assert {f.msgid for f in findings} == {e.msgid for e in baku_entries}
+    assert all(f.kind is CheckKind.GLOSSARY for f in findings)
+    assert all(f.message.startswith("Baku: expected 'Bacu'") for f in findings)
+    assert EntryState.APPROVED in {f.state for f in findings}
+    lines = PO.read_text(encoding="utf-8").splitlines()
+    for finding in findings:  # the line opens the entry's block, which holds its msgid
+        block = lines[finding.line - 1 :]
+        block = block[: block.index("")] if "" in block else block
+        assert f'msgid "{finding.msgid[:20]}' in "\n".join(block)
+    assert summarise(findings)["approved"] == 1
+
+
+def test_a_lost_number_is_found(queue: Path) -> None:
+    edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
+    findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
+    assert [(f.kind, f.message) for f in findings] == [(CheckKind.NUMBERS, "number '2028' missing")]
+
+
+def test_dropped_quotation_marks_are_found(queue: Path) -> None:
+    quoted = edit_by_hand(PO, "“", without_quotation_marks)
+    findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
+    assert [(f.msgid, f.kind) for f in findings] == [(quoted, CheckKind.PUNCTUATION)]
+    assert findings[0].message.startswith("quotation marks missing")
+
+
+def test_check_command(queue: Path) -> None:
+    runner = CliRunner()
+    clean = runner.invoke(app, ["check"], catch_exceptions=False)
+    assert clean.exit_code == 0, clean.output
+    assert "0 finding(s)" in clean.stdout
+
+    change_baku_to_bacu(queue)
+    result = runner.invoke(app, ["check", str(ARTICLE), "--to", "pt", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["files"] == 1
+    assert report["summary"]["glossary"] == len(report["findings"]) >= 2
+    assert {row["check"] for row in report["findings"]} == {"glossary"}
+    assert all(row["file"] == str(PO) for row in report["findings"])
+
+
+def test_check_of_an_article_without_queue_is_an_error(queue: Path) -> None:
+    result = CliRunner().invoke(app, ["check", "articles/none.txt", "--to", "pt"])
+    assert result.exit_code == 1
+    assert "articles/none.txt: no queue file in locales for pt" in result.stderr

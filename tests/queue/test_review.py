@@ -1,0 +1,273 @@
+"""Review decisions on a real queue (translated by the copy model), from Python."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+import pytest
+
+from builders import REPO_GLOSSARY, edit_by_hand, without_quotation_marks
+from transflow.engines.argos import ArgosEngine
+from transflow.glossary.model import Glossary, load_glossary
+from transflow.queue.pofile import (
+    EntryState,
+    ReviewAction,
+    ReviewFile,
+    entry_id,
+    entry_state,
+    locked,
+    machine_translation,
+    review_history,
+)
+from transflow.queue.review import (
+    NEEDS_WORK_FLAG,
+    GlossaryChecker,
+    GlossaryConfirmationNeeded,
+    QueueItem,
+    QueueOrder,
+    ReviewConflict,
+    ReviewDesk,
+    ReviewError,
+    TermMark,
+    load_queue,
+    resolve_reviewer,
+)
+from transflow.translation.pipeline import translate_article
+
+ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
+PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
+NOON = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def checker(workspace: Path, argos_packages: Path) -> GlossaryChecker:
+    """The sample article queued with the shipped glossary; its checker."""
+    glossary = load_glossary([REPO_GLOSSARY])
+    translate_article(
+        ARTICLE, target="pt", engine=ArgosEngine(), terms=glossary.for_pair("en", "pt")
+    )
+    return GlossaryChecker(glossary)
+
+
+def desk(checker: GlossaryChecker, name: str = "Ana Lima") -> ReviewDesk:
+    return ReviewDesk(name, checker, clock=lambda: NOON)
+
+
+def entry(item_id: str) -> polib.POEntry:
+    return next(e for e in ReviewFile.load(PO).active_entries() if entry_id(e) == item_id)
+
+
+def termless(checker: GlossaryChecker) -> list[QueueItem]:
+    """Entries without protected terms: any edit passes the glossary check."""
+    return [i for i in load_queue([ReviewFile.load(PO)], checker=checker) if not i.terms]
+
+
+def test_queue_in_article_order_with_context(checker: GlossaryChecker) -> None:
+    review_file = ReviewFile.load(PO)
+    items = load_queue([review_file], checker=checker)
+    assert [item.msgid for item in items] == [e.msgid for e in review_file.active_entries()]
+    third = items[2]
+    assert third.position == 3 and third.file_total == len(items)
+    assert third.context_before == (items[0].msgid, items[1].msgid)
+    assert third.context_after == (items[3].msgid, items[4].msgid)
+    assert third.article == ARTICLE.as_posix()
+    assert third.language == "pt"
+
+
+class CountingChecker(GlossaryChecker):
+    """The real checker, counting the entries it checks."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        super().__init__(glossary)
+        self.checked = 0
+
+    def marks(
+        self, review_file: ReviewFile, msgid: str, msgstr: str
+    ) -> tuple[tuple[TermMark, ...], tuple[str, ...]]:
+        self.checked += 1
+        return super().marks(review_file, msgid, msgstr)
+
+
+def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryChecker) -> None:
+    counting = CountingChecker(checker.glossary)
+    queue = load_queue([ReviewFile.load(PO)], checker=counting)
+    assert counting.checked == 0 and len(queue) > 5
+    first = queue[0]
+    assert counting.checked == 1
+    assert queue[0] is first and counting.checked == 1  # built once
+    assert queue[-1].position == len(queue) and queue[1:3] == [queue[1], queue[2]]
+    edited = queue.refresh(0, first.msgstr + " (1999)")  # as after an edit in review
+    assert queue[0] is edited and edited.msgstr.endswith("(1999)")
+    assert first.warnings == () and edited.warnings == ()  # added text is not a loss
+    dated = next(i for i, item in enumerate(queue) if "2023-2028" in item.msgid)
+    assert queue[dated].warnings == ()
+    lost = queue.refresh(dated, queue[dated].msgstr.replace("2028", ""))
+    assert lost.warnings == ("number '2028' missing",)
+    eager = load_queue([ReviewFile.load(PO)], checker=counting, order=QueueOrder.RISK)
+    assert counting.checked >= 4 + len(eager)  # risk order checks every entry to sort
+    assert sorted(item.id for item in eager) == sorted(item.id for item in queue)
+
+
+def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:
+    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    item = next(i for i in items if i.msgid.startswith("On 30 May"))
+    assert [(item.msgid[m.start : m.end], m.target_form, m.correct) for m in item.terms] == [
+        ("Azerbaijan", "Azerbaijão", True),
+        ("Ilham Aliyev", "Ilham Aliyev", True),
+        ("Israel", "Israel", True),
+        ("Isaac Herzog", "Isaac Herzog", True),
+        ("Baku", "Baku", True),
+    ]
+    assert not item.flagged
+
+
+def test_lost_numbers_and_quotation_marks_are_shown_as_warnings(checker: GlossaryChecker) -> None:
+    assert all(item.warnings == () for item in load_queue([ReviewFile.load(PO)], checker=checker))
+    quoted = edit_by_hand(PO, "“", without_quotation_marks)
+    dated = edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
+    warned = {
+        item.msgid: item.warnings
+        for item in load_queue([ReviewFile.load(PO)], checker=checker)
+        if item.warnings
+    }
+    assert warned == {
+        quoted: ("quotation marks missing (2 in the source, 0 here)",),
+        dated: ("number '2028' missing",),
+    }
+
+
+def test_approve_keeps_the_machine_translation_and_records_who(checker: GlossaryChecker) -> None:
+    item = load_queue([ReviewFile.load(PO)], checker=checker)[4]
+    decision = desk(checker).approve(PO, item.id, seen=item.msgstr)
+    assert (decision.action, decision.before, decision.after) == (
+        ReviewAction.APPROVED,
+        item.msgstr,
+        item.msgstr,
+    )
+    saved = entry(item.id)
+    assert entry_state(saved) is EntryState.APPROVED
+    assert machine_translation(saved).text == item.msgstr
+    [record] = review_history(saved)
+    assert (record.action, record.reviewer, record.at) == (
+        ReviewAction.APPROVED,
+        "Ana Lima",
+        "2026-11-29T12:00:00+00:00",
+    )
+    metadata = ReviewFile.load(PO).catalog.metadata
+    assert metadata["Last-Translator"] == "Ana Lima"
+    assert metadata["PO-Revision-Date"] == "2026-11-29 12:00+0000"
+    assert item.id not in {i.id for i in load_queue([ReviewFile.load(PO)], checker=checker)}
+
+
+def test_edit_replaces_the_translation_and_keeps_the_engine_output(
+    checker: GlossaryChecker,
+) -> None:
+    item = termless(checker)[0]
+    desk(checker).edit(PO, item.id, "Legenda revista.", seen=item.msgstr)
+    saved = entry(item.id)
+    assert saved.msgstr == "Legenda revista."
+    assert entry_state(saved) is EntryState.APPROVED
+    assert machine_translation(saved).text == item.msgstr
+    assert review_history(saved)[-1].action is ReviewAction.EDITED
+
+
+def test_reject_keeps_the_entry_in_the_queue_with_its_note(checker: GlossaryChecker) -> None:
+    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    desk(checker).reject(PO, items[6].id, "wrong tense", seen=items[6].msgstr)
+    saved = entry(items[6].id)
+    assert entry_state(saved) is EntryState.MACHINE
+    assert NEEDS_WORK_FLAG in saved.flags
+    again = load_queue([ReviewFile.load(PO)], checker=checker, order=QueueOrder.RISK)
+    assert again[0].id == items[6].id
+    assert again[0].rejection_note == "wrong tense"
+    with pytest.raises(ReviewError, match="needs a note"):
+        desk(checker).reject(PO, items[7].id, "  ")
+
+
+def test_glossary_violation_needs_confirmation_and_records_the_override(
+    checker: GlossaryChecker,
+) -> None:
+    item = next(
+        i for i in load_queue([ReviewFile.load(PO)], checker=checker) if i.msgid.startswith("On 30")
+    )
+    broken = item.msgstr.replace("Azerbaijão", "AZERBAIJAN")
+    with pytest.raises(GlossaryConfirmationNeeded) as needed:
+        desk(checker).edit(PO, item.id, broken, seen=item.msgstr)
+    assert needed.value.problems == ("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",)
+    assert entry(item.id).msgstr == item.msgstr  # nothing saved
+
+    decision = desk(checker).edit(PO, item.id, broken, seen=item.msgstr, confirm_glossary=True)
+    assert decision.glossary_override
+    assert review_history(entry(item.id))[-1].glossary_override
+
+
+def test_a_clash_on_the_same_entry_is_refused_naming_who(checker: GlossaryChecker) -> None:
+    item = termless(checker)[1]
+    desk(checker, "Ana Lima").edit(PO, item.id, "Versão da Ana.", seen=item.msgstr)
+    with pytest.raises(ReviewConflict, match="changed by Ana Lima at 2026-11-29T12:00:00"):
+        desk(checker, "Bruno Reis").approve(PO, item.id, seen=item.msgstr)
+    assert entry(item.id).msgstr == "Versão da Ana."
+
+
+def test_two_reviewers_on_different_entries_lose_nothing(checker: GlossaryChecker) -> None:
+    items = termless(checker)
+    assert len(items) >= 3
+    ana, bruno = desk(checker, "Ana"), desk(checker, "Bruno")
+    for index, item in enumerate(items):
+        reviewer = ana if index % 2 else bruno
+        reviewer.edit(PO, item.id, f"Versão {index}.", seen=item.msgstr)
+    saved = {entry_id(e): e for e in ReviewFile.load(PO).active_entries()}
+    assert [saved[item.id].msgstr for item in items] == [f"Versão {i}." for i in range(len(items))]
+
+
+def test_a_hand_edit_between_decisions_is_kept(checker: GlossaryChecker) -> None:
+    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    with locked(PO):  # as Poedit would: another entry changed on disk
+        catalog = polib.pofile(str(PO), wrapwidth=0)
+        other = next(e for e in catalog if e.msgid == items[1].msgid)
+        other.msgstr = "Mudado à mão."
+        catalog.save(str(PO))
+    desk(checker).approve(PO, items[0].id, seen=items[0].msgstr)
+    assert entry(items[1].id).msgstr == "Mudado à mão."
+    with pytest.raises(ReviewConflict, match="hand edit or another tool"):
+        desk(checker).approve(PO, items[1].id, seen=items[1].msgstr)
+
+
+def test_approve_unflagged_skips_violations(checker: GlossaryChecker) -> None:
+    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    target = next(i for i in items if i.msgid.startswith("On 30"))
+    with locked(PO):
+        review_file = ReviewFile.load(PO)
+        broken = next(e for e in review_file.active_entries() if entry_id(e) == target.id)
+        broken.msgstr = broken.msgstr.replace("Baku", "Bacu")
+        review_file.save()
+    decisions = desk(checker).approve_unflagged(PO)
+    assert len(decisions) == len(items) - 1
+    remaining = load_queue([ReviewFile.load(PO)], checker=checker)
+    assert [item.id for item in remaining] == [target.id]
+    assert remaining[0].flagged
+
+
+def test_unknown_entry_id(checker: GlossaryChecker) -> None:
+    with pytest.raises(ReviewError, match="no entry deadbeef"):
+        desk(checker).approve(PO, "deadbeef")
+
+
+def test_reviewer_name_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git_config = tmp_path / "gitconfig"
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(git_config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRANSFLOW_REVIEWER", raising=False)
+    with pytest.raises(ReviewError, match="--reviewer"):
+        resolve_reviewer(None)
+    if shutil.which("git"):
+        subprocess.run(["git", "config", "--global", "user.name", "Git Name"], check=True)
+        assert resolve_reviewer(None) == "Git Name"
+    monkeypatch.setenv("TRANSFLOW_REVIEWER", "Env Name")
+    assert resolve_reviewer(None) == "Env Name"
+    assert resolve_reviewer("Option Name") == "Option Name"

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+import pytest
+
+from builders import REPO_GLOSSARY, translate_in_process
+from transflow.engines.argos import ArgosEngine
+from transflow.engines.base import Translation
+from transflow.engines.bergamot import BergamotEngine
+from transflow.errors import InputError, TransflowError
+from transflow.glossary.enforcement import TermEnforcer
+from transflow.glossary.model import load_glossary
+from transflow.queue.pofile import EntryState, ReviewFile, entry_state, locked, machine_translation
+from transflow.source.articles import read_article
+from transflow.testing.engines import RecordingEngine
+from transflow.translation.pipeline import (
+    MAX_ENGINE_CHARACTERS,
+    article_sentences,
+    translate_article,
+    translate_sentences,
+)
+
+ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
+PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def approve(path: Path, msgid: str, msgstr: str) -> None:
+    with locked(path):
+        review_file = ReviewFile.load(path)
+        entry = next(e for e in review_file.active_entries() if e.msgid == msgid)
+        entry.msgstr = msgstr
+        entry.flags.remove("fuzzy")
+        review_file.save()
+
+
+def test_first_run_queues_every_sentence(workspace: Path, argos_packages: Path) -> None:
+    engine = RecordingEngine(ArgosEngine())
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    sentences = article_sentences(read_article(ARTICLE), "en")
+    distinct = list(dict.fromkeys(s.text for s in sentences))
+
+    entries = ReviewFile.load(PO).active_entries()
+    assert [entry.msgid for entry in entries] == distinct
+    assert all(entry.msgstr == normalised(entry.msgid).upper() for entry in entries)
+    assert all(entry_state(entry) is EntryState.MACHINE for entry in entries)
+    assert all(machine_translation(entry).engine == "argos" for entry in entries)
+    assert entries[0].occurrences[0][0] == ARTICLE.as_posix()
+    assert (update.sentences, update.translated, update.reused) == (len(distinct), len(distinct), 0)
+    assert len(engine.calls) == 1  # one batch for the whole article
+    metadata = ReviewFile.load(PO).catalog.metadata
+    assert metadata["Language"] == "pt"
+    assert metadata["X-Generator"].startswith("transflow ")
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(PO)], check=True)
+
+
+def test_repeated_sentence_is_one_entry_with_several_references(
+    workspace: Path, argos_packages: Path
+) -> None:
+    article = workspace / "articles" / "repeat.txt"
+    article.write_text("Stay calm.\n\nThe storm came.\n\nStay calm.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    entries = ReviewFile.load(Path("locales/pt/repeat.po")).active_entries()
+    assert [e.msgid for e in entries] == ["Stay calm.", "The storm came."]
+    assert [line for _, line in entries[0].occurrences] == ["1", "5"]
+
+
+def test_rerun_sends_nothing_and_changes_nothing(workspace: Path, argos_packages: Path) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    before = PO.read_bytes()
+    engine = RecordingEngine(ArgosEngine())
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    assert engine.calls == []
+    assert update.translated == 0
+    assert PO.read_bytes() == before  # not even the revision date changes
+
+
+def test_approved_entry_survives_an_edit_of_its_neighbour(
+    workspace: Path, argos_packages: Path
+) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    entries = ReviewFile.load(PO).active_entries()
+    approved, neighbour = entries[5], entries[6]
+    approve(PO, approved.msgid, "Tradução revista à mão.")
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    edited_neighbour = neighbour.msgid.replace("the", "THE EDITED", 1)
+    assert edited_neighbour != neighbour.msgid
+    ARTICLE.write_text(text.replace(neighbour.msgid, edited_neighbour), encoding="utf-8")
+
+    engine = RecordingEngine(ArgosEngine())
+    update = translate_article(ARTICLE, target="pt", engine=engine)
+    review_file = ReviewFile.load(PO)
+    by_msgid = {e.msgid: e for e in review_file.active_entries()}
+    kept = by_msgid[approved.msgid]
+    assert kept.msgstr == "Tradução revista à mão."
+    assert entry_state(kept) is EntryState.APPROVED
+    assert machine_translation(kept).text == normalised(approved.msgid).upper()
+    assert engine.calls == [[normalised(edited_neighbour)]]
+    assert update.translated == 1
+    new = by_msgid[edited_neighbour]
+    assert new.fuzzy
+    assert new.previous_msgid == neighbour.msgid
+    assert [e.msgid for e in review_file.obsolete_entries()] == [neighbour.msgid]
+
+
+def test_removed_sentence_becomes_obsolete_and_comes_back(
+    workspace: Path, argos_packages: Path
+) -> None:
+    article = workspace / "articles" / "short.txt"
+    article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
+    po = Path("locales/pt/short.po")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    approve(po, "Second one is gone soon.", "Aprovada.")
+
+    article.write_text("First sentence here.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    obsolete = ReviewFile.load(po).obsolete_entries()
+    assert [(e.msgid, e.msgstr) for e in obsolete] == [("Second one is gone soon.", "Aprovada.")]
+    assert "#~ msgid" in po.read_text(encoding="utf-8")
+
+    article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
+    engine = RecordingEngine(ArgosEngine())
+    translate_article(article, target="pt", engine=engine)
+    entries = ReviewFile.load(po).active_entries()
+    assert [(e.msgid, e.msgstr) for e in entries][1] == ("Second one is gone soon.", "Aprovada.")
+    assert engine.calls == []
+
+
+class ApprovingDuringTranslation(ArgosEngine):
+    """Simulates a reviewer approving an entry while the engine is busy."""
+
+    def __init__(self, po: Path, msgid: str) -> None:
+        super().__init__()
+        self.po, self.msgid = po, msgid
+
+    def translate_batch(
+        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
+    ) -> list[Translation]:
+        approve(self.po, self.msgid, "Aprovada durante a tradução.")
+        return super().translate_batch(sentences, source, target, num_hypotheses)
+
+
+def test_a_decision_made_during_translation_is_not_lost(
+    workspace: Path, argos_packages: Path
+) -> None:
+    article = workspace / "articles" / "race.txt"
+    article.write_text("Keep this one.\n\nChange this one.\n", encoding="utf-8")
+    po = Path("locales/pt/race.po")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    article.write_text("Keep this one.\n\nChange this one now.\n", encoding="utf-8")
+
+    translate_article(article, target="pt", engine=ApprovingDuringTranslation(po, "Keep this one."))
+    entries = {e.msgid: e for e in ReviewFile.load(po).active_entries()}
+    assert entries["Keep this one."].msgstr == "Aprovada durante a tradução."
+    assert entry_state(entries["Keep this one."]) is EntryState.APPROVED
+    assert entries["Change this one now."].msgstr == "CHANGE THIS ONE NOW."
+
+
+def test_concurrent_runs_leave_one_valid_complete_file(
+    workspace: Path, argos_packages: Path
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(
+            target=translate_in_process, args=(str(workspace), str(argos_packages), str(ARTICLE))
+        )
+        for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    entries = ReviewFile.load(PO).active_entries()
+    distinct = list(dict.fromkeys(s.text for s in article_sentences(read_article(ARTICLE), "en")))
+    assert [e.msgid for e in entries] == distinct
+    assert not ReviewFile.load(PO).obsolete_entries()
+
+
+def test_malformed_queue_file_is_reported_and_left_untouched(
+    workspace: Path, argos_packages: Path
+) -> None:
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    damaged = PO.read_bytes()[:-40]
+    PO.write_bytes(damaged)
+    engine = RecordingEngine(ArgosEngine())
+    with pytest.raises(InputError) as raised:
+        translate_article(ARTICLE, target="pt", engine=engine)
+    assert str(PO) in str(raised.value)
+    assert PO.read_bytes() == damaged
+    assert engine.calls == []
+
+
+def test_two_articles_with_one_name_do_not_share_a_queue(
+    workspace: Path, argos_packages: Path
+) -> None:
+    other = workspace / "other" / ARTICLE.name
+    other.parent.mkdir()
+    other.write_text("A different story.\n", encoding="utf-8")
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    with pytest.raises(TransflowError, match="already holds the queue of"):
+        translate_article(other, target="pt", engine=ArgosEngine())
+
+
+def test_polib_sees_previous_msgid_after_source_change(
+    workspace: Path, argos_packages: Path
+) -> None:
+    article = workspace / "articles" / "prev.txt"
+    article.write_text("The minister arrived on Monday.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    article.write_text("The minister arrived on Tuesday.\n", encoding="utf-8")
+    translate_article(article, target="pt", engine=ArgosEngine())
+    text = Path("locales/pt/prev.po").read_text(encoding="utf-8")
+    assert '#| msgid "The minister arrived on Monday."' in text
+    entry = polib.pofile(text).find("The minister arrived on Tuesday.")
+    assert entry is not None
+    assert entry.fuzzy
+
+
+def test_protected_terms_in_the_queue(workspace: Path, argos_packages: Path) -> None:
+    glossary = load_glossary([REPO_GLOSSARY])
+    update = translate_article(
+        ARTICLE, target="pt", engine=ArgosEngine(), terms=glossary.for_pair("en", "pt")
+    )
+    entries = {entry.msgid: entry for entry in ReviewFile.load(PO).active_entries()}
+    entry = entries[
+        "On 30 May, the President of Azerbaijan, Ilham Aliyev, and the President of Israel, "
+        "Isaac Herzog, held in-depth discussions in Baku."
+    ]
+    assert entry.msgstr == (
+        "ON 30 MAY, THE PRESIDENT OF Azerbaijão, Ilham Aliyev, AND THE PRESIDENT OF Israel, "
+        "Isaac Herzog, HELD IN-DEPTH DISCUSSIONS IN Baku."
+    )
+    machine = machine_translation(entry)
+    assert (machine.term_occurrences, machine.terms_correct) == (5, 5)
+    assert machine.masked_terms == ("Azerbaijan", "Ilham Aliyev", "Israel", "Isaac Herzog", "Baku")
+    assert update.term_occurrences == update.terms_correct >= 45
+    assert update.flagged == 0
+    assert update.masked == sum(bool(machine_translation(e).masked_terms) for e in entries.values())
+
+
+def test_protected_terms_inside_markdown_emphasis(tmp_path: Path, argos_packages: Path) -> None:
+    article = tmp_path / "story.md"
+    article.write_text("# Visit\n\n**Isaac Herzog** flew to [Baku](https://example.org).\n")
+    terms = load_glossary([REPO_GLOSSARY]).for_pair("en", "pt")
+    translate_article(
+        article, target="pt", engine=ArgosEngine(), locales_dir=tmp_path / "l", terms=terms
+    )
+    entries = ReviewFile.load(tmp_path / "l" / "pt" / "story.po").active_entries()
+    assert [entry.msgstr for entry in entries] == [
+        "VISIT",
+        "**Isaac Herzog** FLEW TO [Baku](https://example.org).",
+    ]
+
+
+def test_a_run_on_sentence_is_translated_to_its_end(workspace: Path, argos_packages: Path) -> None:
+    # About 1,200 tokens for the copy model: past the 1,024 CTranslate2 reads at once.
+    items = [f"delegation {index} with the minister of health" for index in range(80)]
+    run_on = "The guests were " + ", ".join(items) + "."
+    assert len(run_on) > 3 * MAX_ENGINE_CHARACTERS
+    Path("articles/list.txt").write_text(run_on + "\n", encoding="utf-8")
+    update = translate_article(Path("articles/list.txt"), target="pt", engine=ArgosEngine())
+    [entry] = ReviewFile.load(update.po_file).active_entries()
+    assert entry.msgid == run_on
+    assert entry.msgstr == run_on.upper()
+
+
+def test_pieces_of_a_run_on_sentence_continue_it_in_lower_case() -> None:
+    # Each piece reaches the model alone: the article put before a masked term
+    # at the start of a piece must not be capitalised as if it began a sentence.
+    alley = load_glossary([REPO_GLOSSARY]).for_pair("en", "pt")
+    listing = ", ".join(f"the delegation number {index} from the north" for index in range(24))
+    run_on = f"During the summit {listing}; the Alley of Martyrs was close to the hotel."
+    assert len(run_on) > MAX_ENGINE_CHARACTERS > run_on.index(";") > MAX_ENGINE_CHARACTERS // 2
+    enforcer = TermEnforcer(alley, "pt")
+    translation = translate_sentences(
+        BergamotEngine(), [run_on], source="en", target="pt", enforcer=enforcer
+    )[run_on]
+    assert " a Alameda dos Mártires" in translation.text, translation.text
+    assert "A Alameda" not in translation.text
+    assert translation.masked_terms == ("Alley of Martyrs",)
