@@ -122,7 +122,7 @@ def test_dry_run_and_unknown_language(tmp_path: Path, workspace_with_corpus: dic
     assert [line for line in unknown.stderr.splitlines() if line.strip()] == [
         line for line in unknown.stderr.splitlines() if line.startswith("error:")
     ]
-    assert "en→xx" in unknown.stderr
+    assert "unknown language 'xx'" in unknown.stderr
 
 
 def test_a_cluster_run_writes_the_same_files_as_a_local_run(

@@ -113,8 +113,14 @@ def test_bad_articles_get_one_line_and_write_nothing(
 
 
 def test_unknown_language_pair(workspace: Path, empty_packages_dir: Path) -> None:
-    result = run("translate", ARTICLE, "--to", "xx")
-    assert_one_line_error(result, "en→xx", "en→pt (bergamot)")
+    result = run("translate", ARTICLE, "--to", "fi")
+    assert_one_line_error(result, "en→fi", "en→pt (bergamot)")
+    assert not Path("locales").exists()
+
+
+def test_invalid_language_tag_is_refused_with_a_suggestion(workspace: Path) -> None:
+    assert_one_line_error(run("translate", ARTICLE, "--to", "xx"), "unknown language 'xx'")
+    assert_one_line_error(run("translate", ARTICLE, "--to", "english"), "did you mean en?")
     assert not Path("locales").exists()
 
 

@@ -25,7 +25,6 @@ from transflow.queue.diff import (
     diff_report,
     edit_distance,
     file_header,
-    is_character_level,
     post_edit_stats,
     render_file_plain,
     render_plain,
@@ -193,27 +192,6 @@ def test_japanese_is_compared_character_by_character() -> None:
     assert render_plain(word_diff("今日は晴れです。", "今日は雨です。")) == (
         "[-今日は晴れです-]{+今日は雨です+}。"
     )
-
-
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        ("ja", True),
-        ("zh_TW", True),
-        ("zh-Hans", True),
-        ("th", True),
-        ("lo", True),
-        ("km", True),
-        ("my", True),
-        ("pt", False),
-        ("pt_BR", False),
-        ("ko", False),
-        ("", False),
-        (None, False),
-    ],
-)
-def test_character_level_languages(language: str | None, expected: bool) -> None:
-    assert is_character_level(language) is expected
 
 
 # --- diffs of queue files ------------------------------------------------------------

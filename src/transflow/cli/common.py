@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from transflow.errors import TransflowError
+from transflow.languages import normalise_list
 
 console = Console()
 error_console = Console(stderr=True)
@@ -70,7 +71,8 @@ def one_line_warnings() -> Iterator[None]:
 
 
 def languages(value: str) -> list[str]:
-    languages = [code.strip() for code in value.split(",") if code.strip()]
+    """``--to pt,de`` as normalised tags, each once (``pt,PT`` translates once)."""
+    languages = normalise_list(value)
     if not languages:
         raise typer.BadParameter("name at least one language, e.g. --to pt or --to pt,de")
     return languages

@@ -13,7 +13,7 @@ Tokens
     ``_``, joined across inner hyphens and apostrophes, as in *well-known* or
     *d'água*, and across ``. , : /`` between digits, as in *1,000.5*), or one
     punctuation character. Languages written without spaces between words
-    (:data:`CHARACTER_LEVEL_LANGUAGES`) are compared character by character:
+    (:func:`transflow.languages.is_character_level`) are compared character by character:
     a token is a run of whitespace or one other character.
 
 Diffs
@@ -65,6 +65,7 @@ from typing import Any
 
 import polib
 
+from transflow.languages import is_character_level
 from transflow.queue.pofile import (
     EntryState,
     ReviewAction,
@@ -74,10 +75,6 @@ from transflow.queue.pofile import (
     machine_translation,
     review_history,
 )
-
-# Scripts that do not separate words with spaces: a word tokeniser would see a
-# whole sentence as one "word", so these are compared character by character.
-CHARACTER_LEVEL_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 
 _WORD_TOKEN = re.compile(r"\s+|\w+(?:(?:[-'’]|(?<=\d)[.,:/](?=\d))\w+)*|[^\w\s]")
 _CHARACTER_TOKEN = re.compile(r"\s+|\S")
@@ -95,12 +92,6 @@ class DiffOp:
 
     op: Op
     text: str
-
-
-def is_character_level(language: str | None) -> bool:
-    """Whether ``language`` (a PO ``Language`` value: ``ja``, ``zh_TW``) needs character diffs."""
-    primary = re.split(r"[-_@.]", (language or "").strip().lower(), maxsplit=1)[0]
-    return primary in CHARACTER_LEVEL_LANGUAGES
 
 
 def tokenize(text: str, *, by_character: bool = False) -> list[str]:

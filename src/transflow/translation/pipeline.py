@@ -23,7 +23,7 @@ from transflow.engines import Engine, select_engine
 from transflow.errors import TransflowError
 from transflow.glossary.enforcement import EnforcedTranslation, TermEnforcer
 from transflow.glossary.model import Term
-from transflow.queue.diff import is_character_level
+from transflow.languages import is_character_level
 from transflow.queue.pofile import (
     EntryState,
     MachineTranslation,
