@@ -8,18 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import polib
-
-from transflow.queue.pofile import (
-    WRAP_WIDTH,
-    MachineTranslation,
+from transflow.queue.model import (
+    MachineOutput,
+    Queue,
+    Reference,
     ReviewAction,
-    ReviewFile,
     ReviewRecord,
-    locked,
-    record_machine_translation,
-    record_review,
+    Segment,
 )
+from transflow.queue.pofile import locked, read_queue, write_queue
 
 # A Dask scheduler serves HTTP even without a dashboard; with dashboard_address=None
 # it takes port 8787 and fails when another cluster (a parallel test run) holds it.
@@ -67,27 +64,26 @@ class Seg:
     obsolete: bool = False
 
 
-def write_queue_file(path: Path, language: str, segments: Sequence[Seg]) -> ReviewFile:
-    """Write a real queue file through po_store and load it back as the commands do."""
-    review = ReviewFile(path, polib.POFile(wrapwidth=WRAP_WIDTH))
-    review.update_header(
-        language=language, source_language="en", project="test", source_file=f"{path.stem}.txt"
-    )
-    for seg in segments:
-        entry = polib.POEntry(msgid=seg.msgid, msgstr=seg.final, previous_msgid=seg.previous_msgid)
-        if seg.machine is not None:
-            record_machine_translation(entry, MachineTranslation(seg.machine, "argos", "t", 0.5))
-            entry.msgstr = seg.final
-            if seg.approved:
-                entry.flags.remove("fuzzy")
+def write_queue_file(path: Path, language: str, segments: Sequence[Seg]) -> Queue:
+    """Write a real queue file through the PO storage and read it back as the commands do."""
+    queue = Queue("en", language, f"{path.stem}.txt", revision_date="2025-01-01 10:00+0000")
+    for number, seg in enumerate(segments, start=1):
+        segment = Segment(
+            source=seg.msgid,
+            translation=seg.final,
+            approved=seg.approved,
+            machine=MachineOutput(seg.machine, "argos", "t", 0.5) if seg.machine else None,
+            previous_source=seg.previous_msgid,
+            references=[] if seg.obsolete else [Reference(f"{path.stem}.txt", number)],
+            obsolete=seg.obsolete,
+        )
         for minute, (action, reviewer) in enumerate(seg.reviews):
             at = f"2025-01-01T10:{minute:02d}:00+00:00"
-            record_review(entry, ReviewRecord(action, reviewer, at))
-        entry.obsolete = seg.obsolete
-        review.catalog.append(entry)
+            segment.history.append(ReviewRecord(action, reviewer, at))
+        queue.segments.append(segment)
     path.parent.mkdir(parents=True, exist_ok=True)
-    review.save()
-    return ReviewFile.load(path)
+    write_queue(queue, path)
+    return read_queue(path)
 
 
 PT_SEGMENTS = (
@@ -153,11 +149,11 @@ def edit_by_hand(po: Path, source_contains: str, rewrite: Callable[[str], str]) 
     The entry is the first whose source contains ``source_contains``.
     """
     with locked(po):
-        review_file = ReviewFile.load(po)
-        entry = next(e for e in review_file.active_entries() if source_contains in e.msgid)
-        entry.msgstr = rewrite(entry.msgstr)
-        review_file.save()
-    return entry.msgid
+        queue = read_queue(po)
+        segment = next(s for s in queue.active if source_contains in s.source)
+        segment.translation = rewrite(segment.translation)
+        write_queue(queue, po)
+    return segment.source
 
 
 def without_quotation_marks(text: str) -> str:

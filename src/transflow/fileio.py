@@ -28,7 +28,12 @@ def read_input_bytes(path: Path, what: str) -> bytes:
 
 
 def write_text_atomically(path: Path, content: str) -> None:
-    """Replace ``path`` with ``content`` (UTF-8, LF) in one rename.
+    """Replace ``path`` with ``content`` (UTF-8, LF) in one rename (see write_bytes_atomically)."""
+    write_bytes_atomically(path, content.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    """Replace ``path`` with ``content`` in one rename.
 
     The temp file lives in the same directory so the rename is atomic, is
     fsynced before the rename so a power cut cannot leave an empty file, and
@@ -38,7 +43,7 @@ def write_text_atomically(path: Path, content: str) -> None:
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import langcodes
 from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
+from langcodes.tag_parser import LanguageTagError
 
 from transflow.errors import TransflowError
 
@@ -50,7 +51,7 @@ def normalise(value: str) -> str:
     text = text.replace("_", "-")
     try:
         language = langcodes.Language.get(text)
-    except (langcodes.LanguageTagError, ValueError):
+    except (LanguageTagError, ValueError):
         raise UnknownLanguageError(_refusal(value)) from None
     if not language.language or language.language == "und" or not language.is_valid():
         raise UnknownLanguageError(_refusal(value))

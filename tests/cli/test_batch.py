@@ -15,7 +15,8 @@ import pytest
 from distributed import Client
 
 from builders import REPO_GLOSSARY, lines_without_dates, write_corpus
-from transflow.queue.pofile import EntryState, ReviewFile, entry_state
+from transflow.queue.model import State
+from transflow.queue.pofile import read_queue
 
 TRANSFLOW = str(Path(sys.executable).parent / "transflow")
 
@@ -48,8 +49,8 @@ def test_report_counts_match_the_files(tmp_path: Path, workspace_with_corpus: di
     assert report["totals"]["failed"] == 0
     assert report["languages"]["pt"]["engine"] == "argos"
     for row in report["articles"]:
-        entries = ReviewFile.load(tmp_path / row["po_file"]).active_entries()
-        assert len(entries) == row["sentences"] == row["translated"] + row["from_memory"]
+        segments = read_queue(tmp_path / row["po_file"]).active
+        assert len(segments) == row["sentences"] == row["translated"] + row["from_memory"]
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
@@ -78,7 +79,9 @@ def test_killed_job_resumes_without_duplicates_or_losses(
     written_before = len(list(queue.glob("*.po")))
     assert 5 <= written_before < 60, "the kill should land mid-job"
     for po in queue.glob("*.po"):
-        ReviewFile.load(po)  # strictly valid, never half-written
+        read_queue(po)  # strictly valid, never half-written
+    # Locks are flocks on the directory, released by the kernel: none is left behind.
+    assert not list((tmp_path / "locales").rglob("*.lock"))
 
     result = batch(tmp_path, workspace_with_corpus, "--report", "rerun.json", "--quiet")
     assert result.returncode == 0, result.stderr
@@ -87,9 +90,9 @@ def test_killed_job_resumes_without_duplicates_or_losses(
     assert statuses.count("unchanged") >= written_before - 1
     assert len(list(queue.glob("*.po"))) == 60
     for po in queue.glob("*.po"):
-        entries = ReviewFile.load(po).active_entries()
-        assert len({e.msgid for e in entries}) == len(entries)
-        assert all(entry_state(e) is EntryState.MACHINE and e.msgstr for e in entries)
+        segments = read_queue(po).active
+        assert len({s.source for s in segments}) == len(segments)
+        assert all(s.state is State.MACHINE and s.translation for s in segments)
 
 
 def test_a_bad_article_fails_the_exit_code_but_not_the_job(

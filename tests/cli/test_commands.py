@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import REPO_GLOSSARY
+from builders import REPO_GLOSSARY, edit_by_hand
 from builders import assert_one_line_error as one_line_error
 from transflow.cli import app
-from transflow.queue.pofile import ReviewFile
+from transflow.queue.model import State
+from transflow.queue.pofile import read_queue
 
 ARTICLE = "articles/azerbaijan-israel-presidents-baku.txt"
 PO = Path("locales/pt/azerbaijan-israel-presidents-baku.po")
@@ -31,6 +32,14 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+def status_row(stdout: str, po: Path) -> list[str]:
+    """The figures of ``po``'s row in the status table."""
+    [line] = [line for line in stdout.splitlines() if str(po) in line]
+    path, *figures = line.split()
+    assert path == str(po)
+    return figures
+
+
 # These tests require a failing exit code, not a particular one.
 assert_one_line_error = partial(one_line_error, exit_code=None)
 
@@ -39,13 +48,15 @@ def test_translate_status_export(workspace: Path, argos_packages: Path) -> None:
     result = run("translate", ARTICLE, "--to", "pt")
     assert result.exit_code == 0, result.output
     assert "azerbaijan-israel-presidents-baku.txt" in result.stdout
-    entries = ReviewFile.load(PO).active_entries()
-    assert entries
+    segments = read_queue(PO).active
+    assert segments
+    assert {segment.state for segment in segments} == {State.MACHINE}
 
     status = run("status")
     assert status.exit_code == 0
-    assert str(PO) in status.stdout
-    assert str(len(entries)) in status.stdout
+    # total, to review, flagged, approved, untranslated, obsolete
+    total = str(len(segments))
+    assert status_row(status.stdout, PO) == [total, total, "0", "0", "0", "0"]
 
     exported = run("export", ARTICLE, "--to", "pt")
     assert exported.exit_code == 0
@@ -189,6 +200,21 @@ def test_translate_enforces_the_workspace_glossary(workspace: Path, argos_packag
 
     status = run("status")
     assert "flagged" in status.stdout
+    assert status_row(status.stdout, PO)[2] == "0"
+
+
+def test_status_computes_flagged_from_the_glossary(workspace: Path, argos_packages: Path) -> None:
+    shutil.copytree(REPO_GLOSSARY, workspace / "glossary")
+    assert run("translate", ARTICLE, "--to", "pt").exit_code == 0
+    # A PO editor breaks a protected term: no flag is written, yet status sees it.
+    edit_by_hand(PO, "President of Azerbaijan", lambda text: text.replace("Azerbaijão", "AZ"))
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert status_row(status.stdout, PO)[2] == "1"
+    # Computed from the glossary of the day: without one nothing is broken.
+    (workspace / "glossary").rename(workspace / "old-glossary")
+    assert status_row(run("status").stdout, PO)[2] == "0"
+    assert status_row(run("status", "--glossary", "old-glossary").stdout, PO)[2] == "1"
 
 
 def test_no_glossary_option(workspace: Path, argos_packages: Path) -> None:

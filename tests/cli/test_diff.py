@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import polib
 import pytest
 import sacrebleu
 from rich.console import Console
@@ -15,7 +16,7 @@ from builders import JA_SEGMENTS, PT_SEGMENTS, Seg, assert_one_line_error, write
 from transflow.cli import app
 from transflow.cli import diff as diff_cli
 from transflow.queue.diff import DiffOp, Op
-from transflow.queue.pofile import ReviewFile, entry_id
+from transflow.queue.model import segment_id
 
 runner = CliRunner()
 PT = Path("locales/pt/story.po")
@@ -41,9 +42,9 @@ def run(*args: str):
 
 
 def where(path: Path, msgid: str) -> str:
-    """``file:line id`` of the entry, as the change headers name it."""
-    entry = next(e for e in ReviewFile.load(path).active_entries() if e.msgid == msgid)
-    return f"{path}:{entry.linenum} {entry_id(entry)}"
+    """``file:line id`` of the entry, as the change headers name it (line as polib reads it)."""
+    entry = next(e for e in polib.pofile(str(path)) if e.msgid == msgid and not e.obsolete)
+    return f"{path}:{entry.linenum} {segment_id(msgid)}"
 
 
 def test_plain_diff_of_an_article(queue: Path) -> None:

@@ -15,12 +15,16 @@ from transflow.engines.argos import ArgosEngine
 from transflow.glossary.model import load_glossary
 from transflow.queue.checks import (
     CheckKind,
+    QueueChecker,
+    Severity,
+    at_least,
     check_file,
     number_problems,
     punctuation_problems,
     summarise,
 )
-from transflow.queue.pofile import EntryState, ReviewFile, locked
+from transflow.queue.model import State, segment_id
+from transflow.queue.pofile import locked, read_queue, write_queue
 from transflow.translation.pipeline import translate_article
 
 ARTICLE = Path("articles/azerbaijan-israel-presidents-baku.txt")
@@ -78,11 +82,27 @@ def queue(workspace: Path, argos_packages: Path) -> Path:
     terms = load_glossary([workspace / "glossary"]).for_pair("en", "pt")
     translate_article(ARTICLE, target="pt", engine=ArgosEngine(), terms=terms)
     with locked(PO):
-        review_file = ReviewFile.load(PO)
-        entry = next(e for e in review_file.active_entries() if e.msgid.endswith("in Baku."))
-        entry.flags.remove("fuzzy")
-        review_file.save()
+        queue = read_queue(PO)
+        segment = next(s for s in queue.active if s.source.endswith("in Baku."))
+        assert segment.state is State.MACHINE
+        segment.approved = True
+        write_queue(queue, PO)
     return workspace
+
+
+def checker(workspace: Path) -> QueueChecker:
+    return QueueChecker(load_glossary([workspace / "glossary"]))
+
+
+def msgid_in(block: list[str]) -> str:
+    """The msgid of a PO entry block: its wrapped lines joined and unescaped."""
+    start = next(index for index, line in enumerate(block) if line.startswith("msgid "))
+    strings = [block[start].removeprefix("msgid ")]
+    for line in block[start + 1 :]:
+        if not line.startswith('"'):
+            break
+        strings.append(line)
+    return "".join(json.loads(string) for string in strings)
 
 
 def change_baku_to_bacu(workspace: Path) -> None:
@@ -94,38 +114,45 @@ def change_baku_to_bacu(workspace: Path) -> None:
 
 
 def test_fresh_queue_is_clean(queue: Path) -> None:
-    assert check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"])) == []
+    assert check_file(read_queue(PO), checker(queue)) == []
 
 
 def test_glossary_change_lists_the_translations_that_now_disagree(queue: Path) -> None:
     change_baku_to_bacu(queue)
-    review_file = ReviewFile.load(PO)
-    findings = check_file(review_file, load_glossary([queue / "glossary"]))
+    queue_file = read_queue(PO)
+    findings = check_file(queue_file, checker(queue))
 
-    baku_entries = [e for e in review_file.active_entries() if "Baku" in e.msgid]
-    assert {f.msgid for f in findings} == {e.msgid for e in baku_entries}
+    baku_segments = [s for s in queue_file.active if "Baku" in s.source]
+    assert {f.msgid for f in findings} == {s.source for s in baku_segments}
     assert all(f.kind is CheckKind.GLOSSARY for f in findings)
+    assert all(f.severity is Severity.CRITICAL for f in findings)
+    assert all(f.segment_id == segment_id(f.msgid) for f in findings)
     assert all(f.message.startswith("Baku: expected 'Bacu'") for f in findings)
-    assert EntryState.APPROVED in {f.state for f in findings}
+    assert State.APPROVED in {f.state for f in findings}
     lines = PO.read_text(encoding="utf-8").splitlines()
     for finding in findings:  # the line opens the entry's block, which holds its msgid
         block = lines[finding.line - 1 :]
         block = block[: block.index("")] if "" in block else block
-        assert f'msgid "{finding.msgid[:20]}' in "\n".join(block)
+        assert msgid_in(block) == finding.msgid
     assert summarise(findings)["approved"] == 1
+    assert summarise(findings)["critical"] == len(findings)
 
 
 def test_a_lost_number_is_found(queue: Path) -> None:
     edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
-    findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
+    findings = check_file(read_queue(PO), checker(queue))
     assert [(f.kind, f.message) for f in findings] == [(CheckKind.NUMBERS, "number '2028' missing")]
+    assert findings[0].severity is Severity.CRITICAL
 
 
 def test_dropped_quotation_marks_are_found(queue: Path) -> None:
     quoted = edit_by_hand(PO, "“", without_quotation_marks)
-    findings = check_file(ReviewFile.load(PO), load_glossary([queue / "glossary"]))
+    findings = check_file(read_queue(PO), checker(queue))
     assert [(f.msgid, f.kind) for f in findings] == [(quoted, CheckKind.PUNCTUATION)]
     assert findings[0].message.startswith("quotation marks missing")
+    assert findings[0].severity is Severity.FUNCTIONAL
+    assert at_least(findings, Severity.CRITICAL) == []
+    assert at_least(findings, Severity.FUNCTIONAL) == findings
 
 
 def test_check_command(queue: Path) -> None:
@@ -141,7 +168,21 @@ def test_check_command(queue: Path) -> None:
     assert report["files"] == 1
     assert report["summary"]["glossary"] == len(report["findings"]) >= 2
     assert {row["check"] for row in report["findings"]} == {"glossary"}
+    assert {row["severity"] for row in report["findings"]} == {"critical"}
+    assert all(row["id"] == segment_id(row["source"]) for row in report["findings"])
     assert all(row["file"] == str(PO) for row in report["findings"])
+
+
+def test_check_fails_on_findings_as_severe_as_asked(queue: Path) -> None:
+    edit_by_hand(PO, "“", without_quotation_marks)  # a functional finding, nothing critical
+    runner = CliRunner()
+    default = runner.invoke(app, ["check"])
+    assert default.exit_code == 1, default.output  # cosmetic: any finding fails
+    assert "1 finding(s)" in default.stdout
+    assert runner.invoke(app, ["check", "--fail-on", "functional"]).exit_code == 1
+    critical = runner.invoke(app, ["check", "--fail-on", "critical"])
+    assert critical.exit_code == 0, critical.output
+    assert "1 finding(s)" in critical.stdout  # still reported, just not failing
 
 
 def test_check_of_an_article_without_queue_is_an_error(queue: Path) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import polib
 import pytest
 import sacrebleu
 
@@ -31,29 +32,28 @@ from transflow.queue.diff import (
     tokenize,
     word_diff,
 )
-from transflow.queue.pofile import (
-    EntryState,
-    ReviewFile,
-    entry_id,
-)
+from transflow.queue.model import Queue, State, segment_id
 
 
 @pytest.fixture
-def pt_file(tmp_path: Path) -> ReviewFile:
+def pt_file(tmp_path: Path) -> Queue:
     return write_queue_file(tmp_path / "pt" / "story.po", "pt", PT_SEGMENTS)
 
 
 @pytest.fixture
-def ja_file(tmp_path: Path) -> ReviewFile:
+def ja_file(tmp_path: Path) -> Queue:
     return write_queue_file(tmp_path / "ja" / "story.po", "ja", JA_SEGMENTS)
 
 
-def lines_of(review: ReviewFile) -> dict[str, int]:
-    return {entry.msgid: entry.linenum for entry in review.active_entries()}
+def lines_of(queue: Queue) -> dict[str, int]:
+    """Where each active entry starts, as polib (an independent reader) sees the file."""
+    assert queue.path is not None
+    catalog = polib.pofile(str(queue.path))
+    return {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
 
 
-def ids_of(review: ReviewFile) -> dict[str, str]:
-    return {entry.msgid: entry_id(entry) for entry in review.active_entries()}
+def ids_of(queue: Queue) -> dict[str, str]:
+    return {segment.source: segment_id(segment.source) for segment in queue.active}
 
 
 # --- word diff -----------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_japanese_is_compared_character_by_character() -> None:
 # --- diffs of queue files ------------------------------------------------------------
 
 
-def test_diff_file_shows_post_edits_and_source_changes_only(pt_file: ReviewFile) -> None:
+def test_diff_file_shows_post_edits_and_source_changes_only(pt_file: Queue) -> None:
     diff = diff_file(pt_file)
     lines = lines_of(pt_file)
     assert [(c.kind, c.msgid) for c in diff.changes] == [
@@ -213,7 +213,8 @@ def test_diff_file_shows_post_edits_and_source_changes_only(pt_file: ReviewFile)
         "O Presidente chegou a Baku ontem.",
     )
     assert (first.reviewer, talks.reviewer, poedit.reviewer) == ("Ana", "Bruno", None)
-    assert poedit.state is EntryState.MACHINE
+    # A human translation awaiting approval (the file was edited, not reviewed in transflow).
+    assert poedit.state is State.EDITED
     assert (summit.old, summit.new) == (
         "The summit ends on Friday.",
         "The summit ends on Saturday.",
@@ -221,7 +222,7 @@ def test_diff_file_shows_post_edits_and_source_changes_only(pt_file: ReviewFile)
     assert render_plain(summit.ops) == "The summit ends on [-Friday-]{+Saturday+}."
 
 
-def test_plain_rendering_of_a_file(pt_file: ReviewFile) -> None:
+def test_plain_rendering_of_a_file(pt_file: Queue) -> None:
     lines, ids = lines_of(pt_file), ids_of(pt_file)
     path = pt_file.path
 
@@ -252,14 +253,14 @@ def test_header_of_a_file_without_edits(tmp_path: Path) -> None:
     assert render_file_plain(diff) == f"diff {review.path} (pt, word level): no post-edits\n"
 
 
-def test_language_header_decides_the_level(ja_file: ReviewFile) -> None:
+def test_language_header_decides_the_level(ja_file: Queue) -> None:
     diff = diff_file(ja_file)
     assert diff.by_character
     assert file_header(diff).endswith("(ja, character level): 1 post-edit")
     assert render_plain(diff.changes[0].ops) == "今日は[-晴れ-]{+雨+}です。"
 
 
-def test_json_report(pt_file: ReviewFile, ja_file: ReviewFile) -> None:
+def test_json_report(pt_file: Queue, ja_file: Queue) -> None:
     report = diff_report([diff_file(pt_file), diff_file(ja_file)])
     assert report["files"] == [
         {
@@ -368,7 +369,7 @@ def test_edit_distance_counts_token_edits() -> None:
         assert edit_distance(list(a), list(b)) == levenshtein(a, b)
 
 
-def test_segment_figures(pt_file: ReviewFile, ja_file: ReviewFile) -> None:
+def test_segment_figures(pt_file: Queue, ja_file: Queue) -> None:
     stats = post_edit_stats([pt_file, ja_file])
     counted = [PT_SEGMENTS[0], PT_SEGMENTS[1], PT_SEGMENTS[2], PT_SEGMENTS[4], JA_SEGMENTS[0]]
     languages = ["pt", "pt", "pt", "pt", "ja"]
@@ -386,7 +387,7 @@ def test_segment_figures(pt_file: ReviewFile, ja_file: ReviewFile) -> None:
     assert (stats.segments[4].edits, stats.segments[4].words) == (2, 7)
 
 
-def test_article_reviewer_and_overall_totals(pt_file: ReviewFile, ja_file: ReviewFile) -> None:
+def test_article_reviewer_and_overall_totals(pt_file: Queue, ja_file: Queue) -> None:
     report = post_edit_stats([pt_file, ja_file]).as_dict()
     ana_edited, ana_approved, bruno, poedit = ((PT_SEGMENTS[index], "pt") for index in (0, 1, 2, 4))
     chie = (JA_SEGMENTS[0], "ja")

@@ -13,24 +13,16 @@ import pytest
 from builders import REPO_GLOSSARY, edit_by_hand, without_quotation_marks
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary.model import Glossary, load_glossary
-from transflow.queue.pofile import (
-    EntryState,
-    ReviewAction,
-    ReviewFile,
-    entry_id,
-    entry_state,
-    locked,
-    machine_translation,
-    review_history,
-)
+from transflow.queue.model import Queue, ReviewAction, Segment, State, segment_id
+from transflow.queue.pofile import locked, read_queue, write_queue
 from transflow.queue.review import (
-    NEEDS_WORK_FLAG,
     GlossaryChecker,
     GlossaryConfirmationNeeded,
     QueueItem,
     QueueOrder,
     ReviewConflict,
     ReviewDesk,
+    Reviewer,
     ReviewError,
     TermMark,
     load_queue,
@@ -53,23 +45,27 @@ def checker(workspace: Path, argos_packages: Path) -> GlossaryChecker:
     return GlossaryChecker(glossary)
 
 
-def desk(checker: GlossaryChecker, name: str = "Ana Lima") -> ReviewDesk:
+def desk(checker: GlossaryChecker, name: str | Reviewer = "Ana Lima") -> ReviewDesk:
     return ReviewDesk(name, checker, clock=lambda: NOON)
 
 
-def entry(item_id: str) -> polib.POEntry:
-    return next(e for e in ReviewFile.load(PO).active_entries() if entry_id(e) == item_id)
+def entry(item_id: str) -> Segment:
+    segment = read_queue(PO).find(item_id)
+    assert segment is not None
+    return segment
 
 
 def termless(checker: GlossaryChecker) -> list[QueueItem]:
     """Entries without protected terms: any edit passes the glossary check."""
-    return [i for i in load_queue([ReviewFile.load(PO)], checker=checker) if not i.terms]
+    return [i for i in load_queue([read_queue(PO)], checker=checker) if not i.terms]
 
 
 def test_queue_in_article_order_with_context(checker: GlossaryChecker) -> None:
-    review_file = ReviewFile.load(PO)
-    items = load_queue([review_file], checker=checker)
-    assert [item.msgid for item in items] == [e.msgid for e in review_file.active_entries()]
+    queue_file = read_queue(PO)
+    items = load_queue([queue_file], checker=checker)
+    assert [item.msgid for item in items] == [s.source for s in queue_file.active]
+    assert {item.state for item in items} == {State.MACHINE}
+    assert all(item.id == segment_id(item.msgid) for item in items)
     third = items[2]
     assert third.position == 3 and third.file_total == len(items)
     assert third.context_before == (items[0].msgid, items[1].msgid)
@@ -86,15 +82,15 @@ class CountingChecker(GlossaryChecker):
         self.checked = 0
 
     def marks(
-        self, review_file: ReviewFile, msgid: str, msgstr: str
+        self, queue: Queue, source: str, translation: str
     ) -> tuple[tuple[TermMark, ...], tuple[str, ...]]:
         self.checked += 1
-        return super().marks(review_file, msgid, msgstr)
+        return super().marks(queue, source, translation)
 
 
 def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryChecker) -> None:
     counting = CountingChecker(checker.glossary)
-    queue = load_queue([ReviewFile.load(PO)], checker=counting)
+    queue = load_queue([read_queue(PO)], checker=counting)
     assert counting.checked == 0 and len(queue) > 5
     first = queue[0]
     assert counting.checked == 1
@@ -107,13 +103,13 @@ def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryCh
     assert queue[dated].warnings == ()
     lost = queue.refresh(dated, queue[dated].msgstr.replace("2028", ""))
     assert lost.warnings == ("number '2028' missing",)
-    eager = load_queue([ReviewFile.load(PO)], checker=counting, order=QueueOrder.RISK)
+    eager = load_queue([read_queue(PO)], checker=counting, order=QueueOrder.RISK)
     assert counting.checked >= 4 + len(eager)  # risk order checks every entry to sort
     assert sorted(item.id for item in eager) == sorted(item.id for item in queue)
 
 
 def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:
-    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    items = load_queue([read_queue(PO)], checker=checker)
     item = next(i for i in items if i.msgid.startswith("On 30 May"))
     assert [(item.msgid[m.start : m.end], m.target_form, m.correct) for m in item.terms] == [
         ("Azerbaijan", "Azerbaijão", True),
@@ -126,12 +122,12 @@ def test_term_marks_point_into_the_source(checker: GlossaryChecker) -> None:
 
 
 def test_lost_numbers_and_quotation_marks_are_shown_as_warnings(checker: GlossaryChecker) -> None:
-    assert all(item.warnings == () for item in load_queue([ReviewFile.load(PO)], checker=checker))
+    assert all(item.warnings == () for item in load_queue([read_queue(PO)], checker=checker))
     quoted = edit_by_hand(PO, "“", without_quotation_marks)
     dated = edit_by_hand(PO, "2023-2028", lambda text: text.replace("2028", ""))
     warned = {
         item.msgid: item.warnings
-        for item in load_queue([ReviewFile.load(PO)], checker=checker)
+        for item in load_queue([read_queue(PO)], checker=checker)
         if item.warnings
     }
     assert warned == {
@@ -141,7 +137,7 @@ def test_lost_numbers_and_quotation_marks_are_shown_as_warnings(checker: Glossar
 
 
 def test_approve_keeps_the_machine_translation_and_records_who(checker: GlossaryChecker) -> None:
-    item = load_queue([ReviewFile.load(PO)], checker=checker)[4]
+    item = load_queue([read_queue(PO)], checker=checker)[4]
     decision = desk(checker).approve(PO, item.id, seen=item.msgstr)
     assert (decision.action, decision.before, decision.after) == (
         ReviewAction.APPROVED,
@@ -149,18 +145,31 @@ def test_approve_keeps_the_machine_translation_and_records_who(checker: Glossary
         item.msgstr,
     )
     saved = entry(item.id)
-    assert entry_state(saved) is EntryState.APPROVED
-    assert machine_translation(saved).text == item.msgstr
-    [record] = review_history(saved)
+    assert saved.state is State.APPROVED
+    assert saved.machine is not None and saved.machine.text == item.msgstr
+    [record] = saved.history
     assert (record.action, record.reviewer, record.at) == (
         ReviewAction.APPROVED,
         "Ana Lima",
         "2026-11-29T12:00:00+00:00",
     )
-    metadata = ReviewFile.load(PO).catalog.metadata
+    assert saved.reviewer == "Ana Lima"
+    queue_file = read_queue(PO)
+    assert queue_file.last_translator == "Ana Lima"
+    assert queue_file.revision_date == "2026-11-29 12:00+0000"
+    metadata = polib.pofile(str(PO)).metadata  # as other gettext tools read the header
     assert metadata["Last-Translator"] == "Ana Lima"
     assert metadata["PO-Revision-Date"] == "2026-11-29 12:00+0000"
-    assert item.id not in {i.id for i in load_queue([ReviewFile.load(PO)], checker=checker)}
+    assert item.id not in {i.id for i in load_queue([read_queue(PO)], checker=checker)}
+
+
+def test_a_reviewer_with_an_address_is_the_last_translator(checker: GlossaryChecker) -> None:
+    item = load_queue([read_queue(PO)], checker=checker)[4]
+    desk(checker, "Ana Lima <ana@example.org>").approve(PO, item.id, seen=item.msgstr)
+    [record] = entry(item.id).history
+    assert (record.reviewer, record.email) == ("Ana Lima", "ana@example.org")
+    assert read_queue(PO).last_translator == "Ana Lima <ana@example.org>"
+    assert polib.pofile(str(PO)).metadata["Last-Translator"] == "Ana Lima <ana@example.org>"
 
 
 def test_edit_replaces_the_translation_and_keeps_the_engine_output(
@@ -169,21 +178,32 @@ def test_edit_replaces_the_translation_and_keeps_the_engine_output(
     item = termless(checker)[0]
     desk(checker).edit(PO, item.id, "Legenda revista.", seen=item.msgstr)
     saved = entry(item.id)
-    assert saved.msgstr == "Legenda revista."
-    assert entry_state(saved) is EntryState.APPROVED
-    assert machine_translation(saved).text == item.msgstr
-    assert review_history(saved)[-1].action is ReviewAction.EDITED
+    assert saved.translation == "Legenda revista."
+    assert saved.state is State.APPROVED
+    assert saved.machine is not None and saved.machine.text == item.msgstr
+    assert saved.history[-1].action is ReviewAction.EDITED
+    assert saved.history[-1].text == "Legenda revista."
 
 
 def test_reject_keeps_the_entry_in_the_queue_with_its_note(checker: GlossaryChecker) -> None:
-    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    items = load_queue([read_queue(PO)], checker=checker)
     desk(checker).reject(PO, items[6].id, "wrong tense", seen=items[6].msgstr)
     saved = entry(items[6].id)
-    assert entry_state(saved) is EntryState.MACHINE
-    assert NEEDS_WORK_FLAG in saved.flags
-    again = load_queue([ReviewFile.load(PO)], checker=checker, order=QueueOrder.RISK)
+    assert saved.state is State.NEEDS_WORK and saved.state.awaiting_review
+    assert not saved.approved and saved.translation == items[6].msgstr
+    assert (saved.history[-1].action, saved.history[-1].note) == (
+        ReviewAction.REJECTED,
+        "wrong tense",
+    )
+    assert saved.rejection_note == "wrong tense"
+    # Stored as a review record, not as a flag other tools drop: the entry stays fuzzy.
+    [stored] = [e for e in polib.pofile(str(PO)) if e.msgid == items[6].msgid]
+    assert stored.flags == ["fuzzy"]
+    assert '"action": "rejected"' in stored.tcomment
+    again = load_queue([read_queue(PO)], checker=checker, order=QueueOrder.RISK)
     assert again[0].id == items[6].id
     assert again[0].rejection_note == "wrong tense"
+    assert again[0].state is State.NEEDS_WORK
     with pytest.raises(ReviewError, match="needs a note"):
         desk(checker).reject(PO, items[7].id, "  ")
 
@@ -192,17 +212,17 @@ def test_glossary_violation_needs_confirmation_and_records_the_override(
     checker: GlossaryChecker,
 ) -> None:
     item = next(
-        i for i in load_queue([ReviewFile.load(PO)], checker=checker) if i.msgid.startswith("On 30")
+        i for i in load_queue([read_queue(PO)], checker=checker) if i.msgid.startswith("On 30")
     )
     broken = item.msgstr.replace("Azerbaijão", "AZERBAIJAN")
     with pytest.raises(GlossaryConfirmationNeeded) as needed:
         desk(checker).edit(PO, item.id, broken, seen=item.msgstr)
     assert needed.value.problems == ("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",)
-    assert entry(item.id).msgstr == item.msgstr  # nothing saved
+    assert entry(item.id).translation == item.msgstr  # nothing saved
 
     decision = desk(checker).edit(PO, item.id, broken, seen=item.msgstr, confirm_glossary=True)
     assert decision.glossary_override
-    assert review_history(entry(item.id))[-1].glossary_override
+    assert entry(item.id).history[-1].glossary_override
 
 
 def test_a_clash_on_the_same_entry_is_refused_naming_who(checker: GlossaryChecker) -> None:
@@ -210,7 +230,7 @@ def test_a_clash_on_the_same_entry_is_refused_naming_who(checker: GlossaryChecke
     desk(checker, "Ana Lima").edit(PO, item.id, "Versão da Ana.", seen=item.msgstr)
     with pytest.raises(ReviewConflict, match="changed by Ana Lima at 2026-11-29T12:00:00"):
         desk(checker, "Bruno Reis").approve(PO, item.id, seen=item.msgstr)
-    assert entry(item.id).msgstr == "Versão da Ana."
+    assert entry(item.id).translation == "Versão da Ana."
 
 
 def test_two_reviewers_on_different_entries_lose_nothing(checker: GlossaryChecker) -> None:
@@ -220,36 +240,47 @@ def test_two_reviewers_on_different_entries_lose_nothing(checker: GlossaryChecke
     for index, item in enumerate(items):
         reviewer = ana if index % 2 else bruno
         reviewer.edit(PO, item.id, f"Versão {index}.", seen=item.msgstr)
-    saved = {entry_id(e): e for e in ReviewFile.load(PO).active_entries()}
-    assert [saved[item.id].msgstr for item in items] == [f"Versão {i}." for i in range(len(items))]
+    saved = {s.id: s for s in read_queue(PO).active}
+    assert [saved[item.id].translation for item in items] == [
+        f"Versão {i}." for i in range(len(items))
+    ]
+    assert [saved[item.id].reviewer for item in items] == [
+        "Ana" if index % 2 else "Bruno" for index in range(len(items))
+    ]
 
 
 def test_a_hand_edit_between_decisions_is_kept(checker: GlossaryChecker) -> None:
-    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    items = load_queue([read_queue(PO)], checker=checker)
     with locked(PO):  # as Poedit would: another entry changed on disk
         catalog = polib.pofile(str(PO), wrapwidth=0)
         other = next(e for e in catalog if e.msgid == items[1].msgid)
         other.msgstr = "Mudado à mão."
         catalog.save(str(PO))
     desk(checker).approve(PO, items[0].id, seen=items[0].msgstr)
-    assert entry(items[1].id).msgstr == "Mudado à mão."
+    kept = entry(items[1].id)
+    assert kept.translation == "Mudado à mão."
+    assert kept.state is State.EDITED  # a human translation, still awaiting review
     with pytest.raises(ReviewConflict, match="hand edit or another tool"):
         desk(checker).approve(PO, items[1].id, seen=items[1].msgstr)
 
 
 def test_approve_unflagged_skips_violations(checker: GlossaryChecker) -> None:
-    items = load_queue([ReviewFile.load(PO)], checker=checker)
+    items = load_queue([read_queue(PO)], checker=checker)
     target = next(i for i in items if i.msgid.startswith("On 30"))
     with locked(PO):
-        review_file = ReviewFile.load(PO)
-        broken = next(e for e in review_file.active_entries() if entry_id(e) == target.id)
-        broken.msgstr = broken.msgstr.replace("Baku", "Bacu")
-        review_file.save()
+        queue_file = read_queue(PO)
+        broken = queue_file.find(target.id)
+        assert broken is not None
+        broken.translation = broken.translation.replace("Baku", "Bacu")
+        write_queue(queue_file, PO)
+    assert checker.is_flagged(read_queue(PO), entry(target.id))
     decisions = desk(checker).approve_unflagged(PO)
     assert len(decisions) == len(items) - 1
-    remaining = load_queue([ReviewFile.load(PO)], checker=checker)
+    remaining = load_queue([read_queue(PO)], checker=checker)
     assert [item.id for item in remaining] == [target.id]
     assert remaining[0].flagged
+    flagged = load_queue([read_queue(PO)], checker=checker, flagged_only=True)
+    assert [item.id for item in flagged] == [target.id]
 
 
 def test_unknown_entry_id(checker: GlossaryChecker) -> None:
@@ -267,7 +298,13 @@ def test_reviewer_name_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         resolve_reviewer(None)
     if shutil.which("git"):
         subprocess.run(["git", "config", "--global", "user.name", "Git Name"], check=True)
-        assert resolve_reviewer(None) == "Git Name"
+        assert resolve_reviewer(None) == Reviewer("Git Name")
+        subprocess.run(["git", "config", "--global", "user.email", "git@example.org"], check=True)
+        assert resolve_reviewer(None) == Reviewer("Git Name", "git@example.org")
+        # git's address goes only with git's name.
+        assert resolve_reviewer("Git Name") == Reviewer("Git Name", "git@example.org")
     monkeypatch.setenv("TRANSFLOW_REVIEWER", "Env Name")
-    assert resolve_reviewer(None) == "Env Name"
-    assert resolve_reviewer("Option Name") == "Option Name"
+    assert resolve_reviewer(None) == Reviewer("Env Name")
+    assert resolve_reviewer("Option Name") == Reviewer("Option Name")
+    assert resolve_reviewer("Ann Lee <ann@example.org>") == Reviewer("Ann Lee", "ann@example.org")
+    assert str(resolve_reviewer("Ann Lee <ann@example.org>")) == "Ann Lee <ann@example.org>"

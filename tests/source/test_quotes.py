@@ -58,6 +58,6 @@ def test_the_bundled_model_keeps_quoted_speech() -> None:
     assert all("“" not in t.best.text and '"' not in t.best.text for t in raw)
     translated = translate_sentences(BergamotEngine(), sentences, source="en", target="pt")
     for sentence in sentences:
-        text = translated[sentence].text
+        text = translated[sentence].machine.text
         assert text.count("“") == 1 and text.count("”") == 1, text
         assert text.index("“") < text.index("”")

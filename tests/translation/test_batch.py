@@ -12,7 +12,8 @@ import pytest
 from builders import REPO_GLOSSARY, lines_without_dates, write_corpus
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary.model import load_glossary
-from transflow.queue.pofile import EntryState, ReviewFile, entry_state, locked, po_path
+from transflow.queue.model import State
+from transflow.queue.pofile import locked, po_path, read_queue, write_queue
 from transflow.source.articles import read_article
 from transflow.testing.engines import RecordingEngine
 from transflow.translation.batch import discover_articles, run_batch
@@ -61,11 +62,13 @@ def test_every_sentence_translated_once_and_counts_match_the_files(corpus: Path)
         sent = engines.sent(language)
         assert len(sent) == len(set(sent))  # nothing sent twice
         for outcome in (o for o in report.outcomes if o.language == language):
-            review_file = ReviewFile.load(Path(outcome.po_file))
-            entries = review_file.active_entries()
-            assert len(entries) == outcome.sentences
+            queue = read_queue(Path(outcome.po_file))
+            segments = queue.active
+            assert queue.target_language == language
+            assert len(segments) == outcome.sentences
             assert outcome.translated + outcome.from_memory == outcome.sentences
-            assert all(entry_state(e) is EntryState.MACHINE for e in entries)
+            assert all(s.state is State.MACHINE for s in segments)
+            assert all(s.machine is not None and s.machine.text == s.translation for s in segments)
         translated = sum(o.translated for o in report.outcomes if o.language == language)
         assert translated == len(distinct_sentences(articles))
         assert f"en_{language}" in report.languages[language].model
@@ -123,14 +126,16 @@ def test_approved_translations_are_never_touched(corpus: Path) -> None:
     run_batch(articles[:1], targets=["pt"], engine_factory=Engines())
     po = po_path(Path("locales"), "pt", articles[0])
     with locked(po):
-        review_file = ReviewFile.load(po)
-        entry = review_file.active_entries()[1]
-        entry.msgstr, entry.flags = "Aprovado à mão.", []
-        review_file.save()
+        queue = read_queue(po)
+        segment = queue.active[1]
+        segment.translation, segment.approved = "Aprovado à mão.", True
+        write_queue(queue, po)
     articles[0].write_text(articles[0].read_text() + "\nA new closing line.\n", encoding="utf-8")
     run_batch(articles, targets=["pt"], engine_factory=Engines())
-    kept = {e.msgid: e for e in ReviewFile.load(po).active_entries()}[entry.msgid]
-    assert (kept.msgstr, entry_state(kept)) == ("Aprovado à mão.", EntryState.APPROVED)
+    kept = read_queue(po).find(segment.id)
+    assert kept is not None
+    assert (kept.translation, kept.state) == ("Aprovado à mão.", State.APPROVED)
+    assert "A new closing line." in {s.source for s in read_queue(po).active}
 
 
 def test_bad_articles_are_reported_and_the_rest_completes(corpus: Path) -> None:

@@ -16,7 +16,9 @@ from transflow.engines.bergamot import BergamotEngine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import load_glossary
-from transflow.queue.pofile import EntryState, ReviewFile, entry_state, locked, machine_translation
+from transflow.queue.model import State
+from transflow.queue.pofile import locked, read_queue, write_queue
+from transflow.queue.review import GlossaryChecker
 from transflow.source.articles import read_article
 from transflow.testing.engines import RecordingEngine
 from transflow.translation.pipeline import (
@@ -36,11 +38,11 @@ def normalised(text: str) -> str:
 
 def approve(path: Path, msgid: str, msgstr: str) -> None:
     with locked(path):
-        review_file = ReviewFile.load(path)
-        entry = next(e for e in review_file.active_entries() if e.msgid == msgid)
-        entry.msgstr = msgstr
-        entry.flags.remove("fuzzy")
-        review_file.save()
+        queue = read_queue(path)
+        segment = next(s for s in queue.active if s.source == msgid)
+        segment.translation = msgstr
+        segment.approved = True
+        write_queue(queue, path)
 
 
 def test_first_run_queues_every_sentence(workspace: Path, argos_packages: Path) -> None:
@@ -49,17 +51,27 @@ def test_first_run_queues_every_sentence(workspace: Path, argos_packages: Path) 
     sentences = article_sentences(read_article(ARTICLE), "en")
     distinct = list(dict.fromkeys(s.text for s in sentences))
 
-    entries = ReviewFile.load(PO).active_entries()
-    assert [entry.msgid for entry in entries] == distinct
-    assert all(entry.msgstr == normalised(entry.msgid).upper() for entry in entries)
-    assert all(entry_state(entry) is EntryState.MACHINE for entry in entries)
-    assert all(machine_translation(entry).engine == "argos" for entry in entries)
-    assert entries[0].occurrences[0][0] == ARTICLE.as_posix()
+    queue = read_queue(PO)
+    segments = queue.active
+    assert [segment.source for segment in segments] == distinct
+    assert all(s.translation == normalised(s.source).upper() for s in segments)
+    assert all(segment.state is State.MACHINE for segment in segments)
+    assert all(segment.machine is not None for segment in segments)
+    assert all(segment.machine.engine == "argos" for segment in segments if segment.machine)
+    assert all(s.machine.text == s.translation for s in segments if s.machine)
+    assert segments[0].references[0].path == ARTICLE.as_posix()
     assert (update.sentences, update.translated, update.reused) == (len(distinct), len(distinct), 0)
     assert len(engine.calls) == 1  # one batch for the whole article
-    metadata = ReviewFile.load(PO).catalog.metadata
+    assert (queue.source_language, queue.target_language) == ("en", "pt")
+    metadata = polib.pofile(str(PO)).metadata  # as other gettext tools read it
     assert metadata["Language"] == "pt"
+    assert metadata["Plural-Forms"].startswith("nplurals=")
     assert metadata["X-Generator"].startswith("transflow ")
+    # transflow's record of the engine output is a translator comment, kept by msgmerge.
+    entry = polib.pofile(str(PO)).find(segments[0].source)
+    assert entry is not None
+    assert entry.tcomment.startswith('transflow-mt: {"text": ')
+    assert "transflow" not in entry.comment
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(PO)], check=True)
 
@@ -70,9 +82,12 @@ def test_repeated_sentence_is_one_entry_with_several_references(
     article = workspace / "articles" / "repeat.txt"
     article.write_text("Stay calm.\n\nThe storm came.\n\nStay calm.\n", encoding="utf-8")
     translate_article(article, target="pt", engine=ArgosEngine())
-    entries = ReviewFile.load(Path("locales/pt/repeat.po")).active_entries()
-    assert [e.msgid for e in entries] == ["Stay calm.", "The storm came."]
-    assert [line for _, line in entries[0].occurrences] == ["1", "5"]
+    segments = read_queue(Path("locales/pt/repeat.po")).active
+    assert [s.source for s in segments] == ["Stay calm.", "The storm came."]
+    assert [reference.line for reference in segments[0].references] == [1, 5]
+    entry = polib.pofile("locales/pt/repeat.po").find("Stay calm.")
+    assert entry is not None
+    assert [line for _, line in entry.occurrences] == ["1", "5"]
 
 
 def test_rerun_sends_nothing_and_changes_nothing(workspace: Path, argos_packages: Path) -> None:
@@ -89,29 +104,31 @@ def test_approved_entry_survives_an_edit_of_its_neighbour(
     workspace: Path, argos_packages: Path
 ) -> None:
     translate_article(ARTICLE, target="pt", engine=ArgosEngine())
-    entries = ReviewFile.load(PO).active_entries()
-    approved, neighbour = entries[5], entries[6]
-    approve(PO, approved.msgid, "Tradução revista à mão.")
+    segments = read_queue(PO).active
+    approved, neighbour = segments[5], segments[6]
+    approve(PO, approved.source, "Tradução revista à mão.")
 
     text = ARTICLE.read_text(encoding="utf-8")
-    edited_neighbour = neighbour.msgid.replace("the", "THE EDITED", 1)
-    assert edited_neighbour != neighbour.msgid
-    ARTICLE.write_text(text.replace(neighbour.msgid, edited_neighbour), encoding="utf-8")
+    edited_neighbour = neighbour.source.replace("the", "THE EDITED", 1)
+    assert edited_neighbour != neighbour.source
+    ARTICLE.write_text(text.replace(neighbour.source, edited_neighbour), encoding="utf-8")
 
     engine = RecordingEngine(ArgosEngine())
     update = translate_article(ARTICLE, target="pt", engine=engine)
-    review_file = ReviewFile.load(PO)
-    by_msgid = {e.msgid: e for e in review_file.active_entries()}
-    kept = by_msgid[approved.msgid]
-    assert kept.msgstr == "Tradução revista à mão."
-    assert entry_state(kept) is EntryState.APPROVED
-    assert machine_translation(kept).text == normalised(approved.msgid).upper()
+    queue = read_queue(PO)
+    by_source = {s.source: s for s in queue.active}
+    kept = by_source[approved.source]
+    assert kept.translation == "Tradução revista à mão."
+    assert kept.state is State.APPROVED
+    assert kept.machine is not None
+    assert kept.machine.text == normalised(approved.source).upper()
     assert engine.calls == [[normalised(edited_neighbour)]]
     assert update.translated == 1
-    new = by_msgid[edited_neighbour]
-    assert new.fuzzy
-    assert new.previous_msgid == neighbour.msgid
-    assert [e.msgid for e in review_file.obsolete_entries()] == [neighbour.msgid]
+    new = by_source[edited_neighbour]
+    assert new.state is State.MACHINE and not new.approved
+    assert new.previous_source == neighbour.source
+    assert new.previous_translation is None  # the neighbour was never approved
+    assert [s.source for s in queue.obsolete] == [neighbour.source]
 
 
 def test_removed_sentence_becomes_obsolete_and_comes_back(
@@ -125,15 +142,22 @@ def test_removed_sentence_becomes_obsolete_and_comes_back(
 
     article.write_text("First sentence here.\n", encoding="utf-8")
     translate_article(article, target="pt", engine=ArgosEngine())
-    obsolete = ReviewFile.load(po).obsolete_entries()
-    assert [(e.msgid, e.msgstr) for e in obsolete] == [("Second one is gone soon.", "Aprovada.")]
+    obsolete = read_queue(po).obsolete
+    assert [(s.source, s.translation) for s in obsolete] == [
+        ("Second one is gone soon.", "Aprovada.")
+    ]
+    assert obsolete[0].approved
     assert "#~ msgid" in po.read_text(encoding="utf-8")
 
     article.write_text("First sentence here.\n\nSecond one is gone soon.\n", encoding="utf-8")
     engine = RecordingEngine(ArgosEngine())
     translate_article(article, target="pt", engine=engine)
-    entries = ReviewFile.load(po).active_entries()
-    assert [(e.msgid, e.msgstr) for e in entries][1] == ("Second one is gone soon.", "Aprovada.")
+    segments = read_queue(po).active
+    assert [(s.source, s.translation) for s in segments][1] == (
+        "Second one is gone soon.",
+        "Aprovada.",
+    )
+    assert segments[1].state is State.APPROVED
     assert engine.calls == []
 
 
@@ -161,10 +185,10 @@ def test_a_decision_made_during_translation_is_not_lost(
     article.write_text("Keep this one.\n\nChange this one now.\n", encoding="utf-8")
 
     translate_article(article, target="pt", engine=ApprovingDuringTranslation(po, "Keep this one."))
-    entries = {e.msgid: e for e in ReviewFile.load(po).active_entries()}
-    assert entries["Keep this one."].msgstr == "Aprovada durante a tradução."
-    assert entry_state(entries["Keep this one."]) is EntryState.APPROVED
-    assert entries["Change this one now."].msgstr == "CHANGE THIS ONE NOW."
+    segments = {s.source: s for s in read_queue(po).active}
+    assert segments["Keep this one."].translation == "Aprovada durante a tradução."
+    assert segments["Keep this one."].state is State.APPROVED
+    assert segments["Change this one now."].translation == "CHANGE THIS ONE NOW."
 
 
 def test_concurrent_runs_leave_one_valid_complete_file(
@@ -180,12 +204,15 @@ def test_concurrent_runs_leave_one_valid_complete_file(
     for process in processes:
         process.start()
     for process in processes:
-        process.join(timeout=120)
+        process.join(timeout=600)
         assert process.exitcode == 0
-    entries = ReviewFile.load(PO).active_entries()
+    queue = read_queue(PO)
     distinct = list(dict.fromkeys(s.text for s in article_sentences(read_article(ARTICLE), "en")))
-    assert [e.msgid for e in entries] == distinct
-    assert not ReviewFile.load(PO).obsolete_entries()
+    assert [s.source for s in queue.active] == distinct
+    assert not queue.obsolete
+    # The lock is held on the directory: nothing is left beside the queue files.
+    assert sorted(path.name for path in PO.parent.iterdir()) == [PO.name]
+    assert not list(Path("locales").rglob("*.lock"))
 
 
 def test_malformed_queue_file_is_reported_and_left_untouched(
@@ -233,21 +260,30 @@ def test_protected_terms_in_the_queue(workspace: Path, argos_packages: Path) -> 
     update = translate_article(
         ARTICLE, target="pt", engine=ArgosEngine(), terms=glossary.for_pair("en", "pt")
     )
-    entries = {entry.msgid: entry for entry in ReviewFile.load(PO).active_entries()}
-    entry = entries[
+    queue = read_queue(PO)
+    segments = {segment.source: segment for segment in queue.active}
+    segment = segments[
         "On 30 May, the President of Azerbaijan, Ilham Aliyev, and the President of Israel, "
         "Isaac Herzog, held in-depth discussions in Baku."
     ]
-    assert entry.msgstr == (
+    assert segment.translation == (
         "ON 30 MAY, THE PRESIDENT OF Azerbaijão, Ilham Aliyev, AND THE PRESIDENT OF Israel, "
         "Isaac Herzog, HELD IN-DEPTH DISCUSSIONS IN Baku."
     )
-    machine = machine_translation(entry)
-    assert (machine.term_occurrences, machine.terms_correct) == (5, 5)
+    # Term verdicts are derived from the glossary and the text, not stored.
+    checker = GlossaryChecker(glossary)
+    marks, problems = checker.marks(queue, segment.source, segment.translation)
+    assert (len(marks), sum(mark.correct for mark in marks)) == (5, 5)
+    assert problems == ()
+    assert not checker.is_flagged(queue, segment)
+    machine = segment.machine
+    assert machine is not None
     assert machine.masked_terms == ("Azerbaijan", "Ilham Aliyev", "Israel", "Isaac Herzog", "Baku")
     assert update.term_occurrences == update.terms_correct >= 45
-    assert update.flagged == 0
-    assert update.masked == sum(bool(machine_translation(e).masked_terms) for e in entries.values())
+    assert update.flagged == 0 == checker.flagged(queue)
+    assert update.masked == sum(
+        bool(s.machine.masked_terms) for s in segments.values() if s.machine is not None
+    )
 
 
 def test_protected_terms_inside_markdown_emphasis(tmp_path: Path, argos_packages: Path) -> None:
@@ -257,8 +293,8 @@ def test_protected_terms_inside_markdown_emphasis(tmp_path: Path, argos_packages
     translate_article(
         article, target="pt", engine=ArgosEngine(), locales_dir=tmp_path / "l", terms=terms
     )
-    entries = ReviewFile.load(tmp_path / "l" / "pt" / "story.po").active_entries()
-    assert [entry.msgstr for entry in entries] == [
+    segments = read_queue(tmp_path / "l" / "pt" / "story.po").active
+    assert [segment.translation for segment in segments] == [
         "VISIT",
         "**Isaac Herzog** FLEW TO [Baku](https://example.org).",
     ]
@@ -271,8 +307,17 @@ def test_a_run_on_sentence_is_translated_to_its_end(workspace: Path, argos_packa
     assert len(run_on) > 3 * MAX_ENGINE_CHARACTERS
     Path("articles/list.txt").write_text(run_on + "\n", encoding="utf-8")
     update = translate_article(Path("articles/list.txt"), target="pt", engine=ArgosEngine())
-    [entry] = ReviewFile.load(update.po_file).active_entries()
-    assert entry.msgid == run_on
+    [segment] = read_queue(update.po_file).active
+    assert segment.source == run_on
+    assert segment.translation == run_on.upper()
+    # Strings are wrapped at 79 columns as msgcat wraps them (transflow's one-line JSON
+    # comments are not), and polib reads the whole sentence back.
+    lines = update.po_file.read_text(encoding="utf-8").splitlines()
+    strings = [line for line in lines if not line.startswith("#")]
+    assert len(strings) > 2 * len(run_on) // 79
+    assert all(len(line) <= 79 for line in strings)
+    entry = polib.pofile(str(update.po_file)).find(run_on)
+    assert entry is not None
     assert entry.msgstr == run_on.upper()
 
 
@@ -287,6 +332,9 @@ def test_pieces_of_a_run_on_sentence_continue_it_in_lower_case() -> None:
     translation = translate_sentences(
         BergamotEngine(), [run_on], source="en", target="pt", enforcer=enforcer
     )[run_on]
-    assert " a Alameda dos Mártires" in translation.text, translation.text
-    assert "A Alameda" not in translation.text
-    assert translation.masked_terms == ("Alley of Martyrs",)
+    text = translation.machine.text
+    assert " a Alameda dos Mártires" in text, text
+    assert "A Alameda" not in text
+    assert translation.machine.masked_terms == ("Alley of Martyrs",)
+    assert (translation.term_occurrences, translation.terms_correct) == (1, 1)
+    assert translation.glossary_problems == ()

@@ -8,8 +8,10 @@ Engines are imported only by commands that translate, so ``--help``,
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +31,25 @@ from transflow.cli.common import (
 )
 from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
+
+
+class ExportFormat(StrEnum):
+    TEXT = "text"
+    XLIFF = "xliff"
+
+
+class XliffVersionChoice(StrEnum):
+    V1_2 = "1.2"
+    V2_1 = "2.1"
+
+
+class SeverityChoice(StrEnum):
+    """``transflow.queue.checks.Severity``, repeated so ``--help`` imports no checks."""
+
+    CRITICAL = "critical"
+    FUNCTIONAL = "functional"
+    COSMETIC = "cosmetic"
+
 
 app = typer.Typer(
     name="transflow",
@@ -85,8 +106,17 @@ def translate(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Parallel decoding batches [default: one per core].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Machine-translate articles into the review queue.
+    """Machine-translate articles into the review queue (the same job as batch, for a few files).
 
     Sentences already in the queue are not translated again, and approved
     entries are never changed. Protected terms from the glossary (glossary/
@@ -94,47 +124,39 @@ def translate(
 
     Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
     """
-    from rich.progress import Progress
-
-    from transflow.engines import select_engine
-    from transflow.translation.pipeline import translate_article
+    from transflow.cli.batch import run_with_progress
 
     targets = languages(to)
     protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
     protected.raise_for_errors()
     for target in targets:
         _warn_missing_targets(protected, source, target)
-    updates = []
-    with Progress(
-        console=error_console, transient=True, disable=not error_console.is_terminal
-    ) as progress:
-        task = progress.add_task("translating", total=len(articles) * len(targets))
-        for target in targets:
-            selected = select_engine(engine, source, target)
-            for article in articles:
-                progress.update(task, description=f"{article.name} → {target}")
-                updates.append(
-                    translate_article(
-                        article,
-                        target=target,
-                        source=source,
-                        engine=selected,
-                        locales_dir=locales,
-                        terms=protected.for_pair(source, target),
-                    )
-                )
-                progress.advance(task)
-
+    report = run_with_progress(
+        articles,
+        quiet=False,
+        show_failures=False,
+        options={
+            "targets": targets,
+            "source": source,
+            "glossary": protected,
+            "locales_dir": locales,
+            "engine_name": engine,
+            "workers": jobs or max(1, os.cpu_count() or 1),
+        },
+    )
+    updates = report.outcomes
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
     for column in ("lang", "sentences", "new", "reused", "approved", "flagged", "time"):
         table.add_column(column, justify="right")
     for update in updates:
+        if update.status == "failed":
+            continue
         table.add_row(
-            update.article.name,
+            Path(update.article).name,
             update.language,
             str(update.sentences),
-            str(update.translated),
+            str(update.translated + update.from_memory),
             str(update.reused),
             str(update.approved),
             str(update.flagged),
@@ -153,15 +175,22 @@ def translate(
             highlight=False,
         )
     for update in updates:
-        console.print(
-            f"wrote {update.po_file} ({update.engine} model {update.model})", highlight=False
-        )
+        if update.status == "failed":
+            error_console.print(
+                f"[bold red]error:[/] {update.error}", highlight=False, soft_wrap=True
+            )
+            continue
+        run = report.languages[update.language]
+        verb = "wrote" if update.status == "updated" else "up to date:"
+        console.print(f"{verb} {update.po_file} ({run.engine} model {run.model})", highlight=False)
         if update.markup_lost:
             error_console.print(
                 f"[yellow]warning:[/] {update.po_file}: inline markup could not be placed in "
-                f"{update.markup_lost} translation(s); see their transflow-markup-lost comments",
+                f"{update.markup_lost} translation(s); see their transflow-mt comments",
                 highlight=False,
             )
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -169,25 +198,33 @@ def translate(
 def status(
     to: Annotated[str | None, typer.Option("--to", help="Only this language.")] = None,
     locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
 ) -> None:
     """Show the review queue: entries per file and how many await review.
 
+    "flagged" counts entries awaiting review whose translation breaks the
+    current glossary (computed, so it holds whatever tool last wrote the file).
+
     Example: [bold]transflow status --to pt[/]
     """
+    from transflow.queue.checks import QueueChecker
     from transflow.queue.pofile import queue_files
 
+    protected = workspace_glossary(glossary)
+    protected.raise_for_errors()
+    checker = QueueChecker(protected)
     table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
-    files = queue_files(locales, to)
+    files = queue_files(locales, languages(to)[0] if to else None)
     table.add_column("file", overflow="fold")
     for column in ("total", "to review", "flagged", "approved", "untranslated", "obsolete"):
         table.add_column(column, justify="right")
-    for review_file in files:
-        stats = review_file.stats()
+    for queue in files:
+        stats = queue.stats()
         table.add_row(
-            str(review_file.path),
+            str(queue.path),
             str(stats.total),
             str(stats.awaiting_review),
-            str(stats.flagged),
+            str(checker.flagged(queue)),
             str(stats.approved),
             str(stats.untranslated),
             str(stats.obsolete),
@@ -231,7 +268,7 @@ def segment(
     if output_format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write("".join(" ".join(row["text"].split()) + "\n" for row in rows))
+        sys.stdout.write("".join(" ".join(str(row["text"]).split()) + "\n" for row in rows))
 
 
 @app.command()
@@ -239,6 +276,15 @@ def segment(
 def export(
     article: Annotated[Path, typer.Argument(help="The article whose translation to export.")],
     to: Annotated[str, typer.Option("--to", help="Target language.")],
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", help="text: the translated article; xliff: the queue for a CAT tool."
+        ),
+    ] = ExportFormat.TEXT,
+    xliff_version: Annotated[
+        XliffVersionChoice, typer.Option("--xliff-version", help="XLIFF version.")
+    ] = XliffVersionChoice.V1_2,
     approved_only: Annotated[
         bool, typer.Option("--approved-only", help="Use only approved translations.")
     ] = False,
@@ -246,15 +292,39 @@ def export(
         Path | None, typer.Option("-o", "--output", help="Write here, not stdout.")
     ] = None,
     locales: LocalesOption = Path("locales"),
+    glossary: GlossaryOption = None,
 ) -> None:
-    """Write the translated article in its original structure.
+    """Write the translated article in its original structure, or its queue as XLIFF.
 
     Example: [bold]transflow export examples/articles/story.txt --to pt -o story.pt.txt[/]
+    Example: [bold]transflow export story.md --to pt --format xliff -o story.pt.xlf[/]
     """
-    from transflow.fileio import write_text_atomically
+    from transflow.fileio import write_bytes_atomically, write_text_atomically
+
+    target = languages(to)[0]
+    if output_format is ExportFormat.XLIFF:
+        from transflow.queue.exchange import XliffVersion, export_queue_xliff
+
+        protected = workspace_glossary(glossary)
+        protected.raise_for_errors()
+        data = export_queue_xliff(
+            article,
+            language=target,
+            locales_dir=locales,
+            version=XliffVersion(str(xliff_version)),
+            glossary=protected,
+        )
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            write_bytes_atomically(output, data)
+        return
+
     from transflow.queue.export import export_article
 
-    result = export_article(article, language=to, locales_dir=locales, approved_only=approved_only)
+    result = export_article(
+        article, language=target, locales_dir=locales, approved_only=approved_only
+    )
     if output is None:
         sys.stdout.write(result.text)
     else:
@@ -268,6 +338,49 @@ def export(
         )
 
 
+@app.command("import")
+@reports_errors
+def import_command(
+    xliff_file: Annotated[Path, typer.Argument(help="An XLIFF file returned by a translator.")],
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            help="Who is importing (default: $TRANSFLOW_REVIEWER, else git config user.name).",
+        ),
+    ] = None,
+    locales: LocalesOption = Path("locales"),
+) -> None:
+    """Merge a freelancer's XLIFF back into the review queue.
+
+    Changed units become edited entries awaiting approval (approved where the
+    unit is signed-off/final); approved entries are never overwritten (a clash
+    is reported); units whose source left the article are reported, not applied.
+
+    Example: [bold]transflow import story.pt.xlf --reviewer "Ana Lima"[/]
+    """
+    from transflow.queue.exchange import import_xliff
+    from transflow.queue.review import resolve_reviewer
+
+    who = resolve_reviewer(reviewer)
+    result = import_xliff(xliff_file, locales_dir=locales, reviewer=who.name, email=who.email)
+    report = result.report
+    console.print(
+        f"{result.po_file}: {len(report.edited)} edited (awaiting approval), "
+        f"{len(report.approved)} approved, {report.unchanged} unchanged",
+        highlight=False,
+    )
+    for clash in report.clashes:
+        error_console.print(f"[yellow]clash:[/] {clash}; not applied", highlight=False)
+    for stale in report.stale:
+        error_console.print(
+            f"[yellow]stale:[/] {xliff_file} {stale}: source no longer in the article; not applied",
+            highlight=False,
+        )
+    if report.clashes or report.stale:
+        raise typer.Exit(1)
+
+
 @app.command()
 @reports_errors
 def check(
@@ -276,21 +389,28 @@ def check(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only these language(s).")] = None,
     output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fail_on: Annotated[
+        SeverityChoice,
+        typer.Option("--fail-on", help="Exit 1 for findings this severe or more."),
+    ] = SeverityChoice.COSMETIC,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
 ) -> None:
     """Check queue translations: current glossary, the source's numbers, quotes and brackets.
 
     Approved translations are checked too: after a glossary change this lists
-    the ones that now disagree. Exit code 1 when anything is found.
+    the ones that now disagree. Each finding has a severity (critical:
+    glossary, numbers; functional: quotation marks, brackets); exit code 1
+    when a finding is at least as severe as --fail-on.
 
     Example: [bold]transflow check --to pt --format json[/]
     """
-    from transflow.queue.checks import check_queue, summarise
+    from transflow.queue.checks import Severity, at_least, check_queue, summarise
     from transflow.queue.pofile import select_queue_files
 
     if output_format not in ("table", "json"):
         raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
+    threshold = Severity(str(fail_on))
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
@@ -300,8 +420,10 @@ def check(
             {
                 "file": str(f.po_file),
                 "line": f.line,
+                "id": f.segment_id,
                 "state": str(f.state),
                 "check": str(f.kind),
+                "severity": str(f.severity),
                 "message": f.message,
                 "source": f.msgid,
             }
@@ -311,10 +433,12 @@ def check(
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title=f"Checked {len(files)} queue file(s)", box=box.SIMPLE_HEAD)
-        for column in ("where", "state", "check", "problem"):
+        for column in ("where", "state", "check", "severity", "problem"):
             table.add_column(column, overflow="fold")
         for f in findings:
-            table.add_row(f"{f.po_file}:{f.line}", str(f.state), str(f.kind), f.message)
+            table.add_row(
+                f"{f.po_file}:{f.line}", str(f.state), str(f.kind), str(f.severity), f.message
+            )
         if findings:
             console.print(table)
         counts = summarise(findings)
@@ -322,7 +446,7 @@ def check(
             f"{counts['total']} finding(s), {counts['approved']} in approved translations",
             highlight=False,
         )
-    if findings:
+    if at_least(findings, threshold):
         raise typer.Exit(1)
 
 

@@ -42,8 +42,11 @@ if TYPE_CHECKING:  # the batch machinery (and the engines) load only when the co
 class _ProgressBars:
     """Overall and per-language bars (articles), with the engine's sentences per second."""
 
-    def __init__(self, progress: Progress, articles: int, languages: int) -> None:
+    def __init__(
+        self, progress: Progress, articles: int, languages: int, show_failures: bool = True
+    ) -> None:
         self.progress = progress
+        self.show_failures = show_failures
         self.overall = progress.add_task("all languages", total=articles * languages, rate="")
         self.tasks: dict[str, TaskID] = {}
         self.sentences = 0
@@ -55,8 +58,10 @@ class _ProgressBars:
     def article_done(self, outcome: ArticleOutcome) -> None:
         self.progress.advance(self.tasks[outcome.language])
         self.progress.advance(self.overall)
-        if outcome.status == "failed":
-            self.progress.console.print(f"[bold red]failed:[/] {outcome.error}", highlight=False)
+        if outcome.status == "failed" and self.show_failures:
+            self.progress.console.print(
+                f"[bold red]failed:[/] {outcome.error}", highlight=False, soft_wrap=True
+            )
 
     def sentences_translated(self, language: str, count: int) -> None:
         self.sentences += count
@@ -157,7 +162,7 @@ def batch_command(
             options["engine_factory"] = lambda src, tgt: select_cluster_engine(
                 client, engine, src, tgt
             )
-        result = _run_with_progress(articles, quiet, options)
+        result = run_with_progress(articles, quiet, options)
     if report is not None:
         write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     _print_summary(result, quiet)
@@ -165,7 +170,14 @@ def batch_command(
         raise typer.Exit(1)
 
 
-def _run_with_progress(articles: list[Path], quiet: bool, options: dict[str, Any]) -> BatchReport:
+def run_with_progress(
+    articles: list[Path], quiet: bool, options: dict[str, Any], show_failures: bool = True
+) -> BatchReport:
+    """Run the job (``translate`` and ``batch`` alike) with progress bars on a terminal.
+
+    ``show_failures`` prints a failed article as it happens; ``translate``
+    reports them itself, once, after the job.
+    """
     from transflow.translation.batch import run_batch
 
     if quiet:
@@ -179,7 +191,7 @@ def _run_with_progress(articles: list[Path], quiet: bool, options: dict[str, Any
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=error_console, transient=True) as progress:
-        bars = _ProgressBars(progress, len(articles), len(options["targets"]))
+        bars = _ProgressBars(progress, len(articles), len(options["targets"]), show_failures)
         return run_batch(articles, observer=bars, **options)
 
 
@@ -204,7 +216,9 @@ def _print_summary(result: BatchReport, quiet: bool) -> None:
     if not quiet:
         console.print(table)
     for failure in result.failed:
-        error_console.print(f"[bold red]failed:[/] {failure.error}", highlight=False)
+        error_console.print(
+            f"[bold red]failed:[/] {failure.error}", highlight=False, soft_wrap=True
+        )
     console.print(
         f"{totals['articles']} article(s), {totals['translated']} sentence(s) translated, "
         f"{totals['from_memory']} from memory, {totals['failed']} failed, "

@@ -100,7 +100,10 @@ def list_command(
     table.add_column("origin", overflow="fold")
     for term in terms:
         if lang:
-            forms = [_target_cell(term, lang), ", ".join(term.forbidden.get(lang, ()))]
+            forms: list[str | Text] = [
+                _target_cell(term, lang),
+                ", ".join(term.forbidden.get(lang, ())),
+            ]
         else:
             forms = [term.targets.get(language, "") for language in target_languages]
         table.add_row(

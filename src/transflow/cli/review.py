@@ -32,7 +32,8 @@ from transflow.cli.common import (
 from transflow.errors import TransflowError
 from transflow.glossary.model import workspace_glossary
 from transflow.queue.diff import Op, word_diff
-from transflow.queue.pofile import ReviewAction, select_queue_files
+from transflow.queue.model import ReviewAction
+from transflow.queue.pofile import select_queue_files
 from transflow.queue.review import (
     Decision,
     GlossaryChecker,

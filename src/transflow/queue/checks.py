@@ -18,7 +18,7 @@ from pathlib import Path
 
 from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import Glossary
-from transflow.queue.pofile import EntryState, ReviewFile, entry_state
+from transflow.queue.model import Queue, Segment, State
 
 # Digits with inner group or decimal separators ("1,000", "4.5", "1 000");
 # a hyphen is not one, so "2023-2028" holds two numbers.
@@ -37,19 +37,90 @@ class CheckKind(StrEnum):
     PUNCTUATION = "punctuation"
 
 
+class Severity(StrEnum):
+    """How much a finding matters, as Translate Toolkit's pofilter grades its checks."""
+
+    CRITICAL = "critical"  # the translation says something else: a wrong name, a lost number
+    FUNCTIONAL = "functional"  # it reads wrong: a lost quotation or bracket
+    COSMETIC = "cosmetic"  # style and consistency
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+SEVERITY = {
+    CheckKind.GLOSSARY: Severity.CRITICAL,
+    CheckKind.NUMBERS: Severity.CRITICAL,
+    CheckKind.PUNCTUATION: Severity.FUNCTIONAL,
+}
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One problem in one entry, located so a reviewer or a tool can go to it."""
+    """One problem in one segment, located so a reviewer or a tool can go to it."""
 
     po_file: Path
-    line: int  # where the entry starts in the PO file
+    line: int  # where the segment starts in the PO file
     msgid: str
-    state: EntryState
+    state: State
     kind: CheckKind
     message: str
+    segment_id: str = ""
+    severity: Severity = Severity.CRITICAL
 
     def __str__(self) -> str:
         return f"{self.po_file}:{self.line}: {self.kind} ({self.state}): {self.message}"
+
+
+class QueueChecker:
+    """The glossary check of any translation, one compiled enforcer per language pair.
+
+    This is the one place that decides whether a segment breaks the glossary:
+    ``status``, ``review``, ``check`` and ``diff`` all ask it, so a flag that a
+    tool dropped cannot make them disagree.
+    """
+
+    def __init__(self, glossary: Glossary | None) -> None:
+        self.glossary = glossary or Glossary()
+        self._enforcers: dict[tuple[str, str], TermEnforcer] = {}
+
+    def enforcer(self, queue: Queue) -> TermEnforcer:
+        pair = (queue.source_language, queue.target_language)
+        if pair not in self._enforcers:
+            terms = self.glossary.for_pair(*pair)
+            self._enforcers[pair] = TermEnforcer(terms, queue.target_language)
+        return self._enforcers[pair]
+
+    def glossary_problems(self, queue: Queue, source: str, translation: str) -> list[str]:
+        enforcer = self.enforcer(queue)
+        return glossary_problems(enforcer, source, translation)
+
+    def is_flagged(self, queue: Queue, segment: Segment) -> bool:
+        """Awaiting review and breaking the glossary: review shows these first."""
+        return segment.state.awaiting_review and bool(
+            self.glossary_problems(queue, segment.source, segment.translation)
+        )
+
+    def flagged(self, queue: Queue) -> int:
+        return count_flagged(queue, self.enforcer(queue))
+
+
+def glossary_problems(enforcer: TermEnforcer, source: str, translation: str) -> list[str]:
+    """Why ``translation`` of ``source`` breaks the glossary, in words; empty if it does not."""
+    if not translation:
+        return []
+    _, problems = enforcer.check(enforcer.find(source), translation)
+    return [str(problem) for problem in problems]
+
+
+def count_flagged(queue: Queue, enforcer: TermEnforcer) -> int:
+    """Segments of ``queue`` awaiting review whose translation breaks the glossary."""
+    return sum(
+        bool(glossary_problems(enforcer, segment.source, segment.translation))
+        for segment in queue.active
+        if segment.state.awaiting_review
+    )
 
 
 def number_problems(source: str, translation: str) -> list[str]:
@@ -111,42 +182,47 @@ def _digits(number: str) -> str:
     return re.sub(r"\D", "", number)
 
 
-def check_file(review_file: ReviewFile, glossary: Glossary) -> list[Finding]:
-    """Every translated entry of one queue file against the glossary, numbers and punctuation."""
-    metadata = review_file.catalog.metadata
-    source = metadata.get("X-Source-Language", "en")
-    target = metadata.get("Language", review_file.path.parent.name)
-    enforcer = TermEnforcer(glossary.for_pair(source, target), target)
+def check_file(queue: Queue, checker: QueueChecker) -> list[Finding]:
+    """Every translated segment of one queue against the glossary, numbers and punctuation."""
     findings = []
-    for entry in review_file.active_entries():
-        if not entry.msgstr:
+    for segment in queue.active:
+        if not segment.translation:
             continue
-        _, term_problems = enforcer.check(enforcer.find(entry.msgid), entry.msgstr)
-        problems = [(CheckKind.GLOSSARY, str(problem)) for problem in term_problems]
-        problems += lost_content(entry.msgid, entry.msgstr)
+        problems = [
+            (CheckKind.GLOSSARY, problem)
+            for problem in checker.glossary_problems(queue, segment.source, segment.translation)
+        ]
+        problems += lost_content(segment.source, segment.translation)
         findings += [
             Finding(
-                review_file.path,
-                entry.linenum or 0,
-                entry.msgid,
-                entry_state(entry),
+                queue.path or Path(queue.article),
+                segment.line or 0,
+                segment.source,
+                segment.state,
                 kind,
                 message,
+                segment.id,
+                SEVERITY[kind],
             )
             for kind, message in problems
         ]
     return findings
 
 
-def check_queue(review_files: Iterable[ReviewFile], glossary: Glossary) -> list[Finding]:
-    return [
-        finding for review_file in review_files for finding in check_file(review_file, glossary)
-    ]
+def check_queue(queues: Iterable[Queue], glossary: Glossary) -> list[Finding]:
+    checker = QueueChecker(glossary)
+    return [finding for queue in queues for finding in check_file(queue, checker)]
+
+
+def at_least(findings: Iterable[Finding], severity: Severity) -> list[Finding]:
+    """The findings as severe as ``severity`` or more (``check --fail-on``)."""
+    return [finding for finding in findings if finding.severity.rank <= severity.rank]
 
 
 def summarise(findings: Sequence[Finding]) -> dict[str, int]:
-    """Counts per check and how many hit approved entries (the ones that need a human now)."""
+    """Counts per check and severity, and how many hit approved segments (they need a human)."""
     counts = Counter(str(finding.kind) for finding in findings)
-    counts["approved"] = sum(finding.state is EntryState.APPROVED for finding in findings)
+    counts.update(str(finding.severity) for finding in findings)
+    counts["approved"] = sum(finding.state is State.APPROVED for finding in findings)
     counts["total"] = len(findings)
     return dict(counts)

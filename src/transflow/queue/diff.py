@@ -1,9 +1,9 @@
 """Post-edit diffs and post-editing statistics over the review queue.
 
 Every entry keeps the engine's original output next to the current
-translation (:func:`transflow.queue.pofile.machine_translation`), so what a
+translation (:attr:`transflow.queue.model.Segment.machine`), so what a
 reviewer changed can always be shown, and measured, after the fact. This
-module is pure: it reads :class:`~transflow.queue.pofile.ReviewFile` objects and
+module is pure: it reads :class:`~transflow.queue.model.Queue` objects and
 returns operation lists, strings and JSON-able dicts; the CLI only renders.
 
 Tokens
@@ -63,18 +63,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import polib
-
 from transflow.languages import is_character_level
-from transflow.queue.pofile import (
-    EntryState,
-    ReviewAction,
-    ReviewFile,
-    entry_id,
-    entry_state,
-    machine_translation,
-    review_history,
-)
+from transflow.queue.model import Queue, Segment, State
 
 _WORD_TOKEN = re.compile(r"\s+|\w+(?:(?:[-'’]|(?<=\d)[.,:/](?=\d))\w+)*|[^\w\s]")
 _CHARACTER_TOKEN = re.compile(r"\s+|\S")
@@ -199,11 +189,9 @@ def edit_distance(old: Sequence[str], new: Sequence[str]) -> int:
     return previous[-1]
 
 
-def reviewer_of(entry: polib.POEntry) -> str | None:
+def reviewer_of(segment: Segment) -> str | None:
     """Who last signed the translation off (approved or edited it), if anyone did in transflow."""
-    signed_off = (ReviewAction.APPROVED, ReviewAction.EDITED)
-    reviewers = [record.reviewer for record in review_history(entry) if record.action in signed_off]
-    return reviewers[-1] if reviewers else None
+    return segment.reviewer
 
 
 # --- diffs -------------------------------------------------------------------------
@@ -227,7 +215,7 @@ class EntryChange:
     new: str  # current translation, or current source
     ops: tuple[DiffOp, ...]
     reviewer: str | None = None
-    state: EntryState | None = None
+    state: State | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form; field names say which texts are compared."""
@@ -268,55 +256,51 @@ class FileDiff:
         return sum(change.kind is kind for change in self.changes)
 
 
-def diff_file(review: ReviewFile) -> FileDiff:
+def diff_file(queue: Queue) -> FileDiff:
     """Post-edits (current translation ≠ recorded machine translation) and source changes.
 
-    Entries without a machine translation (made by hand) or without a
+    Segments without a machine translation (made by hand) or without a
     translation have nothing to compare and are left out; so are obsolete ones.
-    Sources are diffed at the level of the header's ``X-Source-Language``.
+    Sources are diffed at the level of the queue's source language.
     """
-    metadata = review.catalog.metadata
-    language = metadata.get("Language", "")
-    by_character = is_character_level(language)
-    source_by_character = is_character_level(metadata.get("X-Source-Language"))
+    path = queue.path or Path(queue.article)
+    by_character = is_character_level(queue.target_language)
+    source_by_character = is_character_level(queue.source_language)
     changes = []
-    for entry in review.active_entries():
-        line = entry.linenum
-        if entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
+    for segment in queue.active:
+        line = segment.line
+        previous = segment.previous_source
+        if previous is not None and previous != segment.source:
             changes.append(
                 EntryChange(
                     ChangeKind.SOURCE_CHANGE,
-                    review.path,
+                    path,
                     line,
-                    entry_id(entry),
-                    entry.msgid,
-                    entry.previous_msgid,
-                    entry.msgid,
-                    tuple(
-                        word_diff(
-                            entry.previous_msgid, entry.msgid, by_character=source_by_character
-                        )
-                    ),
+                    segment.id,
+                    segment.source,
+                    previous,
+                    segment.source,
+                    tuple(word_diff(previous, segment.source, by_character=source_by_character)),
                 )
             )
-        machine = machine_translation(entry)
-        if machine is None or not entry.msgstr or entry.msgstr == machine.text:
+        machine = segment.machine
+        if machine is None or not segment.translation or segment.translation == machine.text:
             continue
         changes.append(
             EntryChange(
                 ChangeKind.POST_EDIT,
-                review.path,
+                path,
                 line,
-                entry_id(entry),
-                entry.msgid,
+                segment.id,
+                segment.source,
                 machine.text,
-                entry.msgstr,
-                tuple(word_diff(machine.text, entry.msgstr, by_character=by_character)),
-                reviewer_of(entry),
-                entry_state(entry),
+                segment.translation,
+                tuple(word_diff(machine.text, segment.translation, by_character=by_character)),
+                reviewer_of(segment),
+                segment.state,
             )
         )
-    return FileDiff(review.path, language, by_character, tuple(changes))
+    return FileDiff(path, queue.target_language, by_character, tuple(changes))
 
 
 def _counted(number: int, noun: str) -> str:
@@ -341,7 +325,7 @@ def change_header(change: EntryChange) -> str:
         what = "source changed"
     else:
         what = "post-edit" + (f" by {change.reviewer}" if change.reviewer else "")
-        if change.state is not EntryState.APPROVED:
+        if change.state is not State.APPROVED:
             what += " (not approved)"
     return f"@@ {where} {change.entry_id} {what} @@"
 
@@ -466,39 +450,42 @@ class PostEditStats:
         }
 
 
-def _is_counted(entry: polib.POEntry, machine_text: str) -> bool:
+def _is_counted(segment: Segment, machine_text: str) -> bool:
     """Touched by a person: approved, or no longer the engine's text."""
-    return bool(entry.msgstr) and (
-        entry_state(entry) is EntryState.APPROVED or entry.msgstr != machine_text
+    return bool(segment.translation) and (
+        segment.state is State.APPROVED or segment.translation != machine_text
     )
 
 
-def segment_stats(review: ReviewFile) -> list[SegmentStat]:
-    """The figures of every counted segment of ``review``, in file order."""
+def segment_stats(queue: Queue) -> list[SegmentStat]:
+    """The figures of every counted segment of ``queue``, in file order."""
     # Imported here: sacrebleu takes longer to import than the rest of the CLI start-up.
-    from sacrebleu.metrics import CHRF
+    from sacrebleu.metrics.chrf import CHRF
 
-    by_character = is_character_level(review.catalog.metadata.get("Language"))
+    by_character = is_character_level(queue.target_language)
+    path = queue.path or Path(queue.article)
     chrf = CHRF()
     segments = []
-    for entry in review.active_entries():
-        machine = machine_translation(entry)
-        if machine is None or not _is_counted(entry, machine.text):
+    for segment in queue.active:
+        machine = segment.machine
+        if machine is None or not _is_counted(segment, machine.text):
             continue
-        final_tokens = counted_tokens(entry.msgstr, by_character=by_character)
+        final_tokens = counted_tokens(segment.translation, by_character=by_character)
         segments.append(
             SegmentStat(
-                review.path,
-                entry.linenum,
-                entry_id(entry),
-                reviewer_of(entry),
+                path,
+                segment.line,
+                segment.id,
+                reviewer_of(segment),
                 machine.text,
-                entry.msgstr,
+                segment.translation,
                 edit_distance(
                     counted_tokens(machine.text, by_character=by_character), final_tokens
                 ),
                 len(final_tokens),
-                chrf.sentence_score(hypothesis=machine.text, references=[entry.msgstr]).score,
+                chrf.sentence_score(
+                    hypothesis=machine.text, references=[segment.translation]
+                ).score,
             )
         )
     return segments
@@ -506,7 +493,7 @@ def segment_stats(review: ReviewFile) -> list[SegmentStat]:
 
 def totals(segments: Sequence[SegmentStat]) -> Totals:
     """Pool ``segments``: sums, ``sum(edits) / sum(words)``, and corpus-level chrF."""
-    from sacrebleu.metrics import CHRF
+    from sacrebleu.metrics.chrf import CHRF
 
     chrf = None
     if segments:
@@ -527,7 +514,7 @@ def totals(segments: Sequence[SegmentStat]) -> Totals:
     )
 
 
-def post_edit_stats(files: Sequence[ReviewFile]) -> PostEditStats:
+def post_edit_stats(files: Sequence[Queue]) -> PostEditStats:
     """Segment, article, reviewer and overall post-editing figures of ``files``."""
     per_file = [(review, segment_stats(review)) for review in files]
     segments = [segment for _, file_segments in per_file for segment in file_segments]
@@ -538,7 +525,7 @@ def post_edit_stats(files: Sequence[ReviewFile]) -> PostEditStats:
         segments=tuple(segments),
         articles=tuple(
             ArticleStats(
-                review.path, review.catalog.metadata.get("Language", ""), totals(file_segments)
+                review.path or Path(review.article), review.target_language, totals(file_segments)
             )
             for review, file_segments in per_file
         ),

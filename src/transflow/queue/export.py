@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transflow.errors import TransflowError
-from transflow.queue.pofile import EntryState, ReviewFile, entry_state, po_path
+from transflow.queue.pofile import po_path, read_queue
 from transflow.source.articles import Block, read_article
 from transflow.source.segmentation import segment
 
@@ -40,13 +40,12 @@ def export_article(
             f"{path}: no review queue for this article; "
             f"run 'transflow translate {article_path} --to {language}'"
         )
-    review_file = ReviewFile.load(path)
-    source = source or review_file.catalog.metadata.get("X-Source-Language") or "en"
-    usable = {EntryState.APPROVED} if approved_only else {EntryState.APPROVED, EntryState.MACHINE}
+    queue = read_queue(path)
+    source = source or queue.source_language
     translations = {
-        entry.msgid: entry.msgstr
-        for entry in review_file.active_entries()
-        if entry_state(entry) in usable
+        segment.source: segment.translation
+        for segment in queue.active
+        if segment.translation and (segment.approved or not approved_only)
     }
     counts = {"sentences": 0, "untranslated": 0}
 

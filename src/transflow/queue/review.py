@@ -11,6 +11,7 @@ someone else changed since it was shown is refused rather than overwriting it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,29 +20,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, overload
 
-import polib
-
 from transflow.errors import TransflowError
-from transflow.glossary.enforcement import TermEnforcer
-from transflow.glossary.model import Glossary
-from transflow.queue.checks import lost_content
-from transflow.queue.pofile import (
-    EntryState,
-    MachineTranslation,
+from transflow.queue.checks import QueueChecker, lost_content
+from transflow.queue.model import (
+    MachineOutput,
+    MemoryOrigin,
+    Queue,
     ReviewAction,
-    ReviewFile,
     ReviewRecord,
-    entry_id,
-    entry_state,
-    is_flagged,
-    locked,
-    machine_translation,
-    previous_translation,
-    record_review,
-    review_history,
+    Segment,
+    State,
 )
+from transflow.queue.pofile import locked, read_queue, write_queue
 
-NEEDS_WORK_FLAG = "needs-work"
 CONTEXT_SENTENCES = 2
 
 
@@ -85,8 +76,9 @@ class QueueItem:
     id: str
     msgid: str
     msgstr: str
-    state: EntryState
-    machine: MachineTranslation | None
+    state: State
+    machine: MachineOutput | None
+    memory: MemoryOrigin | None
     flagged: bool
     problems: tuple[str, ...]  # glossary problems of the current translation
     warnings: tuple[str, ...]  # numbers, quotation marks, brackets the translation lost
@@ -100,6 +92,18 @@ class QueueItem:
     file_total: int
     language: str
     article: str
+    history: tuple[ReviewRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Who decides: a name, and an e-mail address where one is known."""
+
+    name: str
+    email: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
 
 
 @dataclass(frozen=True)
@@ -115,44 +119,61 @@ class Decision:
     glossary_override: bool = False
 
 
-def resolve_reviewer(option: str | None) -> str:
-    """``--reviewer``, else ``TRANSFLOW_REVIEWER``, else ``git config user.name``."""
+_NAME_AND_EMAIL = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*$")
+
+
+def parse_reviewer(text: str) -> Reviewer:
+    """``Ann Lee <ann@example.org>`` or ``Ann Lee`` as a :class:`Reviewer`."""
+    match = _NAME_AND_EMAIL.match(text)
+    if match and match.group("name"):
+        return Reviewer(match.group("name"), match.group("email"))
+    return Reviewer(text.strip())
+
+
+def resolve_reviewer(option: str | None) -> Reviewer:
+    """``--reviewer``, else ``TRANSFLOW_REVIEWER``, else git's ``user.name`` and ``user.email``.
+
+    Either of the first two may be ``Name <email>``; without an address the
+    one in git's configuration is used, so ``Last-Translator`` reads as
+    gettext tools expect.
+    """
     for name in (option, os.environ.get("TRANSFLOW_REVIEWER")):
         if name and name.strip():
-            return name.strip()
-    try:
-        result = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, check=False, timeout=5
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        result = None
-    if result is not None and result.returncode == 0 and result.stdout.strip():
-        return result.stdout.strip()
+            reviewer = parse_reviewer(name)
+            if reviewer.email:
+                return reviewer
+            email = _git_config("user.email")
+            git_name = _git_config("user.name")
+            return Reviewer(reviewer.name, email if email and git_name == reviewer.name else "")
+    git_name = _git_config("user.name")
+    if git_name:
+        return Reviewer(git_name, _git_config("user.email") or "")
     raise ReviewError(
         "who is reviewing? pass --reviewer NAME or set TRANSFLOW_REVIEWER (or git config user.name)"
     )
 
 
-class GlossaryChecker:
-    """The glossary check of a translation, one compiled enforcer per language pair."""
+def _git_config(key: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "config", key], capture_output=True, text=True, check=False, timeout=5
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    value = result.stdout.strip()
+    return value if result.returncode == 0 and value else None
 
-    def __init__(self, glossary: Glossary | None) -> None:
-        self.glossary = glossary or Glossary()
-        self._enforcers: dict[tuple[str, str], TermEnforcer] = {}
 
-    def enforcer(self, source: str, target: str) -> TermEnforcer:
-        pair = (source, target)
-        if pair not in self._enforcers:
-            self._enforcers[pair] = TermEnforcer(self.glossary.for_pair(source, target), target)
-        return self._enforcers[pair]
+class GlossaryChecker(QueueChecker):
+    """The glossary check as the review screen needs it: each term with its verdict."""
 
     def marks(
-        self, review_file: ReviewFile, msgid: str, msgstr: str
+        self, queue: Queue, source: str, translation: str
     ) -> tuple[tuple[TermMark, ...], tuple[str, ...]]:
         """Each protected term with its verdict, and the problems in words."""
-        enforcer = self.enforcer(*_pair(review_file))
-        matches = enforcer.find(msgid)
-        _, problems = enforcer.check(matches, msgstr)
+        enforcer = self.enforcer(queue)
+        matches = enforcer.find(source)
+        _, problems = enforcer.check(matches, translation)
         wrong = {problem.term for problem in problems}
         marks = tuple(
             TermMark(
@@ -167,19 +188,12 @@ class GlossaryChecker:
         return marks, tuple(str(problem) for problem in problems)
 
 
-def _pair(review_file: ReviewFile) -> tuple[str, str]:
-    metadata = review_file.catalog.metadata
-    return metadata.get("X-Source-Language", "en"), metadata.get(
-        "Language", review_file.path.parent.name
-    )
-
-
 @dataclass(frozen=True)
 class _Slot:
-    """Where a queue entry is: its file, the file's active entries, its index among them."""
+    """Where a segment is: its queue, the queue's active segments, its index among them."""
 
-    review_file: ReviewFile
-    entries: list[polib.POEntry]
+    queue: Queue
+    segments: list[Segment]
     index: int
 
 
@@ -229,52 +243,55 @@ class ReviewQueue(Sequence[QueueItem]):
 
 
 def load_queue(
-    review_files: Sequence[ReviewFile],
+    queues: Sequence[Queue],
     *,
     checker: GlossaryChecker | None = None,
     flagged_only: bool = False,
     order: QueueOrder = QueueOrder.ARTICLE,
 ) -> ReviewQueue:
-    """The entries awaiting review across ``review_files``, in the requested order."""
+    """The segments awaiting review across ``queues``, in the requested order."""
+    checker = checker or GlossaryChecker(None)
     slots = []
-    for review_file in review_files:
-        entries = review_file.active_entries()
+    for queue in queues:
+        segments = queue.active
         slots += [
-            _Slot(review_file, entries, index)
-            for index, entry in enumerate(entries)
-            if entry_state(entry) is EntryState.MACHINE and (not flagged_only or is_flagged(entry))
+            _Slot(queue, segments, index)
+            for index, segment in enumerate(segments)
+            if segment.state.awaiting_review
+            and (not flagged_only or checker.is_flagged(queue, segment))
         ]
-    queue = ReviewQueue(slots, checker or GlossaryChecker(None))
-    return queue.sorted_by(_risk) if order is QueueOrder.RISK else queue
+    review_queue = ReviewQueue(slots, checker)
+    return review_queue.sorted_by(_risk) if order is QueueOrder.RISK else review_queue
 
 
 def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None) -> QueueItem:
-    """The queue item of an entry, checked as translated by ``msgstr`` (default: the file's)."""
-    review_file, entries, index = slot.review_file, slot.entries, slot.index
-    entry = entries[index]
-    metadata = review_file.catalog.metadata
-    msgstr = entry.msgstr if msgstr is None else msgstr
-    marks, problems = checker.marks(review_file, entry.msgid, msgstr)
+    """The queue item of a segment, checked as translated by ``msgstr`` (default: the file's)."""
+    queue, segments, index = slot.queue, slot.segments, slot.index
+    segment = segments[index]
+    msgstr = segment.translation if msgstr is None else msgstr
+    marks, problems = checker.marks(queue, segment.source, msgstr)
     return QueueItem(
-        path=review_file.path,
-        id=entry_id(entry),
-        msgid=entry.msgid,
+        path=queue.path or Path(queue.article),
+        id=segment.id,
+        msgid=segment.source,
         msgstr=msgstr,
-        state=entry_state(entry),
-        machine=machine_translation(entry),
-        flagged=is_flagged(entry) or bool(problems),
+        state=segment.state,
+        machine=segment.machine,
+        memory=segment.memory,
+        flagged=bool(problems),
         problems=problems,
-        warnings=tuple(message for _, message in lost_content(entry.msgid, msgstr)),
+        warnings=tuple(message for _, message in lost_content(segment.source, msgstr)),
         terms=marks,
-        previous_msgid=entry.previous_msgid,
-        previous_translation=previous_translation(entry),
-        rejection_note=_rejection_note(entry),
-        context_before=tuple(e.msgid for e in entries[max(0, index - CONTEXT_SENTENCES) : index]),
-        context_after=tuple(e.msgid for e in entries[index + 1 : index + 1 + CONTEXT_SENTENCES]),
+        previous_msgid=segment.previous_source,
+        previous_translation=segment.previous_translation,
+        rejection_note=segment.rejection_note,
+        context_before=tuple(s.source for s in segments[max(0, index - CONTEXT_SENTENCES) : index]),
+        context_after=tuple(s.source for s in segments[index + 1 : index + 1 + CONTEXT_SENTENCES]),
         position=index + 1,
-        file_total=len(entries),
-        language=_pair(review_file)[1],
-        article=metadata.get("X-Source-File") or review_file.path.stem,
+        file_total=len(segments),
+        language=queue.target_language,
+        article=queue.article,
+        history=tuple(segment.history),
     )
 
 
@@ -283,23 +300,17 @@ def _risk(item: QueueItem) -> tuple[int, int, float]:
     return (not item.flagged, item.rejection_note is None, score)
 
 
-def _rejection_note(entry: polib.POEntry) -> str | None:
-    if NEEDS_WORK_FLAG not in entry.flags:
-        return None
-    rejections = [r for r in review_history(entry) if r.action is ReviewAction.REJECTED]
-    return rejections[-1].note if rejections else ""
-
-
 class ReviewDesk:
     """Applies one reviewer's decisions to queue files, each saved at once."""
 
     def __init__(
         self,
-        reviewer: str,
+        reviewer: Reviewer | str,
         checker: GlossaryChecker | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.reviewer = reviewer
+        self.identity = reviewer if isinstance(reviewer, Reviewer) else parse_reviewer(reviewer)
+        self.reviewer = self.identity.name
         self.checker = checker or GlossaryChecker(None)
         self.clock = clock
 
@@ -330,8 +341,8 @@ class ReviewDesk:
         return self._decide(path, item_id, seen, None, ReviewAction.REJECTED, False, note.strip())
 
     def approve_unflagged(self, path: Path) -> list[Decision]:
-        """Approve every entry of ``path`` awaiting review that passes the glossary check."""
-        items = load_queue([ReviewFile.load(path)], checker=self.checker)
+        """Approve every segment of ``path`` awaiting review that passes the glossary check."""
+        items = load_queue([read_queue(path)], checker=self.checker)
         return [self.approve(path, item.id, seen=item.msgstr) for item in items if not item.flagged]
 
     def _decide(
@@ -345,14 +356,14 @@ class ReviewDesk:
         note: str = "",
     ) -> Decision:
         with locked(path):
-            review_file = ReviewFile.load(path)
-            entry = _find(review_file, item_id)
-            self._check_unchanged(review_file, entry, seen)
-            before = entry.msgstr
+            queue = read_queue(path)
+            segment = _find(queue, item_id)
+            self._check_unchanged(queue, segment, seen)
+            before = segment.translation
             after = before if new_text is None else new_text
             override = False
             if action is not ReviewAction.REJECTED:
-                _, problems = self.checker.marks(review_file, entry.msgid, after)
+                _, problems = self.checker.marks(queue, segment.source, after)
                 if problems and not confirm_glossary:
                     raise GlossaryConfirmationNeeded(
                         f"{path}: entry {item_id} breaks the glossary ({'; '.join(problems)}); "
@@ -361,50 +372,47 @@ class ReviewDesk:
                     )
                 override = bool(problems)
             now = self.clock()
-            entry.msgstr = after
+            segment.translation = after
             if action is ReviewAction.REJECTED:
-                if NEEDS_WORK_FLAG not in entry.flags:
-                    entry.flags.append(NEEDS_WORK_FLAG)
+                segment.approved = False
             else:
-                entry.flags = [f for f in entry.flags if f not in ("fuzzy", NEEDS_WORK_FLAG)]
-                entry.previous_msgid = None  # as msgmerge does once an entry is reviewed
-            record_review(
-                entry,
+                segment.approved = True
+                segment.previous_source = None  # as msgmerge does once an entry is reviewed
+            segment.history.append(
                 ReviewRecord(
-                    action, self.reviewer, now.isoformat(timespec="seconds"), note, override
-                ),
+                    action,
+                    self.reviewer,
+                    now.isoformat(timespec="seconds"),
+                    note,
+                    override,
+                    self.identity.email,
+                    after if action is ReviewAction.EDITED else None,
+                )
             )
-            metadata = review_file.catalog.metadata
-            metadata["Last-Translator"] = self.reviewer
-            metadata["PO-Revision-Date"] = now.strftime("%Y-%m-%d %H:%M+0000")
-            review_file.save()
+            queue.last_translator = str(self.identity)
+            queue.revision_date = now.strftime("%Y-%m-%d %H:%M+0000")
+            write_queue(queue, path)
         return Decision(path, item_id, action, before, after, self.reviewer, override)
 
-    def _check_unchanged(
-        self, review_file: ReviewFile, entry: polib.POEntry, seen: str | None
-    ) -> None:
-        """Refuse if someone else changed or decided the entry since it was shown as ``seen``."""
+    def _check_unchanged(self, queue: Queue, segment: Segment, seen: str | None) -> None:
+        """Refuse if someone else changed or decided the segment since it was shown as ``seen``."""
         if seen is None:
             return
-        history = review_history(entry)
-        decided_by_other = entry_state(entry) is not EntryState.MACHINE and (
-            not history or history[-1].reviewer != self.reviewer
+        last = segment.last_review
+        decided_by_other = not segment.state.awaiting_review and (
+            last is None or last.reviewer != self.reviewer
         )
-        if entry.msgstr == seen and not decided_by_other:
+        if segment.translation == seen and not decided_by_other:
             return
-        who = (
-            f"{history[-1].reviewer} at {history[-1].at}"
-            if history
-            else "a hand edit or another tool"
-        )
+        who = f"{last.reviewer} at {last.at}" if last else "a hand edit or another tool"
         raise ReviewConflict(
-            f"{review_file.path}: entry {entry_id(entry)} was changed by {who} "
+            f"{queue.path}: entry {segment.id} was changed by {who} "
             "while you were reviewing; your decision was not applied"
         )
 
 
-def _find(review_file: ReviewFile, item_id: str) -> polib.POEntry:
-    for entry in review_file.active_entries():
-        if entry_id(entry) == item_id:
-            return entry
-    raise ReviewError(f"{review_file.path}: no entry {item_id} (the article or file changed?)")
+def _find(queue: Queue, item_id: str) -> Segment:
+    segment = queue.find(item_id)
+    if segment is None:
+        raise ReviewError(f"{queue.path}: no entry {item_id} (the article or file changed?)")
+    return segment

@@ -555,8 +555,9 @@ def _place(
         source, target = (0, len(markup.plain)), (0, len(translation))
     else:
         source = (markup.spans[anchor].start, markup.spans[anchor].end)
-        target = placed[anchor]
-        assert target is not None
+        found = placed[anchor]
+        assert found is not None  # the anchor was chosen among placed spans
+        target = found
     others = [where for k, where in enumerate(placed) if where is not None and k not in ancestors]
     for candidate in (
         _whole(span, markup.plain, source, translation, target),

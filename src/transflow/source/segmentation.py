@@ -435,6 +435,7 @@ def _terminator_cut(text: str, match: re.Match[str], rules: _Rules, last: int) -
         end = note.end()
 
     following = _NEXT_WORD.match(text, end)
+    assert following is not None  # the pattern matches the empty string too
     begin = following.start(1)  # the first character after the whitespace
     if begin == n:
         return -1

@@ -26,20 +26,30 @@ from transflow.engines import Engine, select_engine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import Glossary
-from transflow.queue.pofile import MachineTranslation, ReviewFile, machine_translation
+from transflow.queue.merge import Prefill
+from transflow.queue.model import MachineOutput, Queue
+from transflow.queue.pofile import queue_paths, read_queue
 from transflow.translation.pipeline import (
     ArticleJob,
+    SentenceTranslation,
     missing_sentences,
     prepare_job,
     translate_sentences,
-    write_queue,
+    write_job,
 )
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 LIST_FILE_SUFFIXES = (".list", ".lst")
 # Missing sentences pooled per engine batch: large enough to fill the model's
-# batches, small enough to bound memory and the work lost to a kill.
+# batches, small enough to bound memory.
 CHUNK_SENTENCES = 2048
+# The engine gets a chunk in pieces of this many sentences (well under 30 s of
+# decoding for the models measured in benchmarks/README.md), and whatever is
+# translated is saved once this many seconds have passed: a kill, a crash or
+# Ctrl-C in a long job loses at most that much engine work, even inside one
+# huge article.
+ENGINE_PIECE_SENTENCES = 256
+SAVE_EVERY_SECONDS = 30.0
 
 EngineFactory = Callable[[str, str], Engine]
 
@@ -56,7 +66,15 @@ class ArticleOutcome:
     translated: int = 0  # by the engine in this run
     from_memory: int = 0  # exact matches translated elsewhere in the workspace
     reused: int = 0  # already in this article's queue file
+    approved: int = 0
+    obsoleted: int = 0
     flagged: int = 0
+    # Over the sentences the engine translated in this run: protected-term
+    # occurrences, how many came out as approved, sentences repaired by masking.
+    term_occurrences: int = 0
+    terms_correct: int = 0
+    masked: int = 0
+    markup_lost: int = 0
     seconds: float = 0.0
     error: str | None = None
 
@@ -166,33 +184,33 @@ class TranslationMemory:
 
     def __init__(self, model: str) -> None:
         self.model = model
-        self._texts: dict[str, MachineTranslation] = {}
+        self._texts: dict[str, MachineOutput] = {}
 
     @classmethod
     def from_queue(cls, locales_dir: Path, language: str, model: str) -> TranslationMemory:
         memory = cls(model)
-        for review_file in _readable_queue_files(locales_dir, language):
-            for entry in review_file.active_entries():
-                machine = machine_translation(entry)
+        for queue in _readable_queues(locales_dir, language):
+            for segment in queue.active:
+                machine = segment.machine
                 if machine is not None and machine.model == model:
-                    memory._texts.setdefault(entry.msgid, machine)
+                    memory._texts.setdefault(segment.source, machine)
         return memory
 
-    def get(self, sentence: str) -> MachineTranslation | None:
+    def get(self, sentence: str) -> MachineOutput | None:
         return self._texts.get(sentence)
 
-    def update(self, translations: dict[str, MachineTranslation]) -> None:
-        self._texts.update(translations)
+    def update(self, translations: dict[str, SentenceTranslation]) -> None:
+        self._texts.update({text: result.machine for text, result in translations.items()})
 
     def __len__(self) -> int:
         return len(self._texts)
 
 
-def _readable_queue_files(locales_dir: Path, language: str) -> Iterator[ReviewFile]:
+def _readable_queues(locales_dir: Path, language: str) -> Iterator[Queue]:
     """Queue files that load; a malformed one is reported when its own article comes up."""
-    for path in sorted((locales_dir / language).glob("*.po")):
+    for path in queue_paths(locales_dir, language):
         try:
-            yield ReviewFile.load(path)
+            yield read_queue(path)
         except TransflowError:
             continue
 
@@ -211,6 +229,8 @@ def run_batch(
     chunk_sentences: int = CHUNK_SENTENCES,
     observer: BatchObserver | None = None,
     problems: Iterable[InputError] = (),
+    save_every_seconds: float = SAVE_EVERY_SECONDS,
+    engine_piece_sentences: int = ENGINE_PIECE_SENTENCES,
 ) -> BatchReport:
     """Bring the queue of every article in every target language up to date.
 
@@ -241,6 +261,8 @@ def run_batch(
             dry_run=dry_run,
             report=report,
             observer=observer,
+            save_every_seconds=save_every_seconds,
+            engine_piece_sentences=engine_piece_sentences,
         )
         run.translate(articles, chunk_sentences)
     report.seconds = time.perf_counter() - started
@@ -268,7 +290,11 @@ class _LanguageBatch:
         dry_run: bool,
         report: BatchReport,
         observer: BatchObserver | None,
+        save_every_seconds: float = SAVE_EVERY_SECONDS,
+        engine_piece_sentences: int = ENGINE_PIECE_SENTENCES,
     ) -> None:
+        self.save_every_seconds = save_every_seconds
+        self.engine_piece_sentences = max(1, engine_piece_sentences)
         self.engine = engine
         self.source = source
         self.target = target
@@ -318,18 +344,62 @@ class _LanguageBatch:
                 self._record_plan(pending, remembered)
             return
         markdown = {text for p in chunk if p.job.markdown for text in p.missing}
-        translated = self._translate(to_engine, markdown)
+        translated: dict[str, SentenceTranslation] = {}
+        last_save = time.monotonic()
+        step = self.engine_piece_sentences
+        for start in range(0, len(to_engine), step):
+            translated |= self._translate(to_engine[start : start + step], markdown)
+            more = start + step < len(to_engine)
+            if more and time.monotonic() - last_save >= self.save_every_seconds:
+                self._save_progress(chunk, remembered, translated)
+                last_save = time.monotonic()
         self.memory.update(translated)
         # A sentence shared by several articles of the chunk is translated once,
         # for the first of them; the others get it as from memory.
         claimed: set[str] = set()
         for pending in chunk:
-            given = {text: remembered.get(text) or translated[text] for text in pending.missing}
+            given = {
+                text: Prefill(
+                    machine=remembered[text] if text in remembered else translated[text].machine
+                )
+                for text in pending.missing
+            }
             fresh = {text for text in pending.missing if text in translated} - claimed
             claimed |= fresh
-            self._write(pending, given, len(pending.missing) - len(fresh))
+            self._write(
+                pending,
+                given,
+                len(pending.missing) - len(fresh),
+                [translated[text] for text in fresh],
+            )
 
-    def _translate(self, texts: list[str], markdown: set[str]) -> dict[str, MachineTranslation]:
+    def _save_progress(
+        self,
+        chunk: list[_Pending],
+        remembered: dict[str, MachineOutput],
+        translated: dict[str, SentenceTranslation],
+    ) -> None:
+        """Write what is translated so far; the rest stays untranslated until the final write."""
+        for pending in chunk:
+            done = {
+                text: Prefill(
+                    machine=remembered[text] if text in remembered else translated[text].machine
+                )
+                for text in pending.missing
+                if text in remembered or text in translated
+            }
+            if done:
+                write_job(
+                    pending.job,
+                    done,
+                    lambda _texts: {},
+                    self.engine,
+                    self.enforcer,
+                    started=pending.started,
+                    partial=True,
+                )
+
+    def _translate(self, texts: list[str], markdown: set[str]) -> dict[str, SentenceTranslation]:
         if not texts:
             return {}
         started = time.perf_counter()
@@ -350,17 +420,20 @@ class _LanguageBatch:
     def _write(
         self,
         pending: _Pending,
-        given: dict[str, MachineTranslation],
+        given: dict[str, Prefill],
         from_memory: int,
+        fresh: Sequence[SentenceTranslation] = (),
     ) -> None:
+        """Write one article's queue; ``fresh`` are the engine translations made for it."""
         job = pending.job
         markdown = set(job.distinct) if job.markdown else set()
         try:
-            update = write_queue(
+            update = write_job(
                 job,
                 given,
                 lambda texts: self._translate(texts, markdown),
                 self.engine,
+                self.enforcer,
                 started=pending.started,
             )
         except TransflowError as error:
@@ -376,12 +449,19 @@ class _LanguageBatch:
                 translated=update.translated - from_memory,
                 from_memory=from_memory,
                 reused=update.reused,
+                approved=update.approved,
+                obsoleted=update.obsoleted,
                 flagged=update.flagged,
+                term_occurrences=update.term_occurrences
+                + sum(result.term_occurrences for result in fresh),
+                terms_correct=update.terms_correct + sum(result.terms_correct for result in fresh),
+                masked=update.masked,
+                markup_lost=update.markup_lost,
                 seconds=round(update.seconds, 4),
             )
         )
 
-    def _record_plan(self, pending: _Pending, remembered: dict[str, MachineTranslation]) -> None:
+    def _record_plan(self, pending: _Pending, remembered: dict[str, MachineOutput]) -> None:
         job = pending.job
         from_memory = sum(text in remembered for text in pending.missing)
         self._record(

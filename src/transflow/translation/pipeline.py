@@ -1,47 +1,35 @@
-"""Article in, review queue out: segment, translate what is new, merge into the PO file.
+"""Article in, review queue out: segment, translate what is new, merge into the queue.
 
-The merge follows gettext's own conventions (``msgmerge --previous``) so that
-every PO tool understands the result: a sentence that is still in the article
-keeps its entry untouched (approved or not, it is never sent to the engine
-again); a changed sentence becomes a new fuzzy entry that remembers the
-previous source (``#| msgid``); a sentence that left the article becomes
-obsolete (``#~``), never deleted, so a translator's work is always recoverable.
+The merge itself is :mod:`transflow.queue.merge` (gettext's ``msgmerge
+--previous`` conventions); this module reads and segments the article, sends
+what is missing to the engine — with protected terms enforced, inline
+Markdown and typographic quotes taken out and put back — and writes the
+queue under its lock.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
-
-import polib
 
 from transflow.engines import Engine, select_engine
 from transflow.errors import TransflowError
 from transflow.glossary.enforcement import EnforcedTranslation, TermEnforcer
 from transflow.glossary.model import Term
 from transflow.languages import is_character_level
-from transflow.queue.pofile import (
-    EntryState,
-    MachineTranslation,
-    ReviewFile,
-    entry_state,
-    locked,
-    po_path,
-    record_machine_translation,
-    record_previous_translation,
-)
+from transflow.queue.checks import count_flagged
+from transflow.queue.merge import Occurrence, Prefill, merge, missing
+from transflow.queue.model import MachineOutput, Queue
+from transflow.queue.pofile import format_queue, load_queue, locked, po_path, write_queue
 from transflow.source.articles import Article, ArticleFormat, read_article
 from transflow.source.markup import InlineMarkup, restore_inline, strip_inline
 from transflow.source.quotes import QuoteMarks, restore_marks, straighten
 from transflow.source.segmentation import engine_pieces, segment
 
-# A changed sentence is linked to the removed sentence it most resembles, as
-# msgmerge does for fuzzy matches, when they are at least this similar.
-PREVIOUS_SOURCE_MIN_SIMILARITY = 0.5
 # Optimistic concurrency: translate outside the lock, then merge under it; if
 # another run changed the file meanwhile so that more sentences are missing,
 # translate those and try again.
@@ -53,12 +41,17 @@ MAX_ENGINE_CHARACTERS = 1000
 _FIRST_WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class SourceSentence:
-    """A sentence of the article, exactly as it appears there (the PO msgid)."""
+SourceSentence = Occurrence  # a sentence of the article, exactly as it appears there
 
-    text: str
-    line: int
+
+@dataclass(frozen=True)
+class SentenceTranslation:
+    """The engine's translation of one sentence, and how it fared on the glossary."""
+
+    machine: MachineOutput
+    term_occurrences: int = 0
+    terms_correct: int = 0
+    glossary_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,20 +75,8 @@ class QueueUpdate:
     term_occurrences: int = 0
     terms_correct: int = 0
     masked: int = 0
-    flagged: int = 0  # entries of the file awaiting review with a glossary violation
-
-
-@dataclass
-class _Merge:
-    translated: int = 0
-    reused: int = 0
-    approved: int = 0
-    obsoleted: int = 0
-    markup_lost: int = 0
-    term_occurrences: int = 0
-    terms_correct: int = 0
-    masked: int = 0
-    ordered: list[polib.POEntry] = field(default_factory=list)
+    flagged: int = 0  # segments of the file awaiting review that break the glossary
+    from_memory: int = 0  # new segments pre-filled from the translation memory
 
 
 def article_sentences(article: Article, source_language: str) -> list[SourceSentence]:
@@ -155,9 +136,14 @@ def prepare_job(
     )
 
 
-def missing_sentences(job: ArticleJob, translations: Mapping[str, MachineTranslation]) -> list[str]:
-    """Sentences of ``job`` with neither a usable entry in its queue file nor a translation."""
-    return _missing_translations(ReviewFile.load(job.po_file), job.distinct, translations)
+def read_job_queue(job: ArticleJob) -> Queue:
+    """The job's queue as it is on disk now, or a new empty one."""
+    return load_queue(job.po_file, source=job.source, target=job.target, article=job.reference)
+
+
+def missing_sentences(job: ArticleJob, prefills: Mapping[str, Prefill]) -> list[str]:
+    """Sentences of ``job`` with neither a translated segment in its queue nor a prefill."""
+    return missing(read_job_queue(job), job.distinct, prefills)
 
 
 def translate_article(
@@ -180,7 +166,7 @@ def translate_article(
     engine = engine or select_engine(engine_name, source, target)
     enforcer = TermEnforcer(terms, target)
 
-    def translate(texts: list[str]) -> dict[str, MachineTranslation]:
+    def translate(texts: list[str]) -> dict[str, SentenceTranslation]:
         return translate_sentences(
             engine,
             texts,
@@ -190,43 +176,52 @@ def translate_article(
             enforcer=enforcer,
         )
 
-    return write_queue(job, {}, translate, engine, started=started)
+    return write_job(job, {}, translate, engine, enforcer, started=started)
 
 
-def write_queue(
+def write_job(
     job: ArticleJob,
-    translations: Mapping[str, MachineTranslation],
-    translate: Callable[[list[str]], dict[str, MachineTranslation]],
+    prefills: Mapping[str, Prefill],
+    translate: Callable[[list[str]], Mapping[str, SentenceTranslation]],
     engine: Engine,
+    enforcer: TermEnforcer,
     *,
     started: float,
+    revision_date: str | None = None,
+    partial: bool = False,
 ) -> QueueUpdate:
-    """Merge ``translations`` into the job's queue file, translating whatever is still missing.
+    """Merge ``prefills`` into the job's queue, translating whatever is still missing.
 
     Optimistic concurrency: ``translate`` runs outside the lock; the merge
     runs under it and starts over if another run changed the file meanwhile
-    so that more sentences are missing.
+    so that more sentences are missing. An up-to-date queue is not
+    rewritten: reruns leave the file byte for byte as it was. A ``partial``
+    write saves a long job's progress: sentences without a prefill are left
+    untranslated, for a later write (or a rerun after a kill) to fill.
     """
-    known = dict(translations)
+    known = dict(prefills)
+    terms = {"occurrences": 0, "correct": 0}
     for _attempt in range(MAX_MERGE_ATTEMPTS):
-        known |= translate(missing_sentences(job, known))
+        fresh = translate(missing_sentences(job, known))
+        for text, translated in fresh.items():
+            known[text] = Prefill(machine=translated.machine)
+            terms["occurrences"] += translated.term_occurrences
+            terms["correct"] += translated.terms_correct
         with locked(job.po_file):
-            review_file = ReviewFile.load(job.po_file)
-            _check_same_article(review_file, job.reference)
-            if _missing_translations(review_file, job.distinct, known):
+            queue = read_job_queue(job)
+            _check_same_article(queue, job)
+            still_missing = missing(queue, job.distinct, known)
+            if still_missing and not partial:
                 continue
-            unchanged = str(review_file.catalog)
-            merge = _merge(review_file, job.sentences, known, job.reference)
-            # An up-to-date file is not rewritten: reruns leave it byte for byte as it was.
-            if str(review_file.catalog) != unchanged:
-                review_file.update_header(
-                    language=job.target,
-                    source_language=job.source,
-                    project=job.path.stem,
-                    source_file=job.reference,
-                )
-                review_file.save()
-            flagged = review_file.stats().flagged
+            unchanged = format_queue(queue)
+            result = merge(
+                queue, job.sentences, known | dict.fromkeys(still_missing, Prefill()), job.reference
+            )
+            if format_queue(queue) != unchanged or not job.po_file.exists():
+                queue.revision_date = revision_date or po_date()
+                queue.source_language, queue.target_language = job.source, job.target
+                write_queue(queue, job.po_file)
+            flagged = count_flagged(queue, enforcer)
             break
     else:
         raise TransflowError(f"{job.po_file}: changed by other runs too often; try again")
@@ -236,19 +231,25 @@ def write_queue(
         language=job.target,
         po_file=job.po_file,
         sentences=len(job.distinct),
-        translated=merge.translated,
-        reused=merge.reused,
-        approved=merge.approved,
-        obsoleted=merge.obsoleted,
+        translated=result.translated,
+        reused=result.reused,
+        approved=result.approved,
+        obsoleted=result.obsoleted,
         seconds=time.perf_counter() - started,
         engine=engine.name,
         model=engine.model_id(job.source, job.target),
-        markup_lost=merge.markup_lost,
-        term_occurrences=merge.term_occurrences,
-        terms_correct=merge.terms_correct,
-        masked=merge.masked,
+        markup_lost=result.markup_lost,
+        term_occurrences=terms["occurrences"],
+        terms_correct=terms["correct"],
+        masked=result.masked,
         flagged=flagged,
+        from_memory=result.from_memory,
     )
+
+
+def po_date(moment: datetime | None = None) -> str:
+    """A PO header date (``2026-12-01 14:05+0000``)."""
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def translate_sentences(
@@ -259,7 +260,7 @@ def translate_sentences(
     target: str,
     markdown_sentences: Collection[str] = (),
     enforcer: TermEnforcer | None = None,
-) -> dict[str, MachineTranslation]:
+) -> dict[str, SentenceTranslation]:
     """Machine-translate ``sentences`` in one engine batch; keys are the sentences as given.
 
     The engine sees plain text: inline Markdown is stripped from the
@@ -291,17 +292,20 @@ def translate_sentences(
         result = results[item.text]
         output, lost = item.restore(result.text)
         alternatives = tuple(item.restore(alternative)[0] for alternative in result.alternatives)
-        translations[sentence] = MachineTranslation(
+        machine = MachineOutput(
             output,
             engine.name,
             model,
             result.score,
             markup_lost=lost,
+            masked_terms=result.masked,
+            alternatives=alternatives,
+        )
+        translations[sentence] = SentenceTranslation(
+            machine,
             term_occurrences=result.occurrences,
             terms_correct=result.correct,
             glossary_problems=tuple(str(problem) for problem in result.problems),
-            masked_terms=result.masked,
-            alternatives=alternatives,
         )
     return translations
 
@@ -357,96 +361,10 @@ def _prepare(sentence: str, markdown: bool) -> _EngineText:
     return _EngineText(text, markup, quotes)
 
 
-def _missing_translations(
-    review_file: ReviewFile, distinct: list[str], translations: Mapping[str, MachineTranslation]
-) -> list[str]:
-    """Sentences that have neither a usable entry in the file nor a fresh translation."""
-    usable = {entry.msgid for entry in review_file.catalog if entry.msgstr}
-    return [text for text in distinct if text not in usable and text not in translations]
-
-
-def _check_same_article(review_file: ReviewFile, reference: str) -> None:
-    recorded = review_file.catalog.metadata.get("X-Source-File")
-    if recorded and recorded != reference and Path(recorded).exists():
+def _check_same_article(queue: Queue, job: ArticleJob) -> None:
+    recorded = queue.article
+    if recorded and recorded != job.reference and Path(recorded).exists():
         raise TransflowError(
-            f"{review_file.path}: already holds the queue of {recorded}; "
-            f"rename {reference} or use another --locales directory"
+            f"{job.po_file}: already holds the queue of {recorded}; "
+            f"rename {job.reference} or use another --locales directory"
         )
-
-
-def _merge(
-    review_file: ReviewFile,
-    sentences: list[SourceSentence],
-    translations: dict[str, MachineTranslation],
-    reference: str,
-) -> _Merge:
-    merge = _Merge()
-    active = {entry.msgid: entry for entry in review_file.active_entries()}
-    obsolete = {entry.msgid: entry for entry in review_file.obsolete_entries()}
-    occurrences: dict[str, list[tuple[str, str]]] = {}
-    for sentence in sentences:
-        occurrences.setdefault(sentence.text, []).append((reference, str(sentence.line)))
-
-    removed = [entry for msgid, entry in active.items() if msgid not in occurrences]
-    new_texts = [text for text in occurrences if text not in active]
-    previous = _match_previous_sources(new_texts, removed)
-
-    for text, places in occurrences.items():
-        entry = active.get(text) or obsolete.pop(text, None)
-        if entry is not None and entry.msgstr:
-            merge.reused += 1
-        else:
-            entry = entry or polib.POEntry(msgid=text)
-            _fill_new_entry(entry, translations[text], previous.get(text), merge)
-        entry.obsolete = False
-        entry.occurrences = places
-        if entry_state(entry) is EntryState.APPROVED:
-            merge.approved += 1
-        merge.ordered.append(entry)
-
-    for entry in removed:
-        entry.obsolete = True
-        entry.occurrences = []
-        merge.obsoleted += 1
-    kept_obsolete = [entry for entry in review_file.obsolete_entries() if entry.msgid in obsolete]
-    review_file.catalog[:] = [*merge.ordered, *kept_obsolete, *removed]
-    return merge
-
-
-def _fill_new_entry(
-    entry: polib.POEntry,
-    machine: MachineTranslation,
-    previous: polib.POEntry | None,
-    merge: _Merge,
-) -> None:
-    record_machine_translation(entry, machine)
-    merge.translated += 1
-    merge.markup_lost += bool(machine.markup_lost)
-    merge.term_occurrences += machine.term_occurrences
-    merge.terms_correct += machine.terms_correct
-    merge.masked += bool(machine.masked_terms)
-    if previous is not None:
-        entry.previous_msgid = previous.msgid
-        if previous.msgstr and entry_state(previous) is EntryState.APPROVED:
-            record_previous_translation(entry, previous.msgstr)
-
-
-def _match_previous_sources(
-    new_texts: list[str], removed: list[polib.POEntry]
-) -> dict[str, polib.POEntry]:
-    """Pair each new sentence with the most similar removed one (each used once)."""
-    matches: dict[str, polib.POEntry] = {}
-    available = list(removed)
-    for text in new_texts:
-        best, best_ratio = None, PREVIOUS_SOURCE_MIN_SIMILARITY
-        for candidate in available:
-            matcher = difflib.SequenceMatcher(None, text, candidate.msgid, autojunk=False)
-            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = candidate, ratio
-        if best is not None:
-            matches[text] = best
-            available.remove(best)
-    return matches
