@@ -122,8 +122,14 @@ def models_available(
             installed.get(entry.pair, ""),
         )
     console.print(table)
+    skipped = (
+        f"; {package_index.skipped} entries skipped (no language tag or no download link)"
+        if package_index.skipped
+        else ""
+    )
     console.print(
-        f"{len(entries)} package(s); install one with 'transflow models install SOURCE TARGET'",
+        f"{len(entries)} package(s){skipped}; install one with "
+        "'transflow models install SOURCE TARGET'",
         highlight=False,
     )
 

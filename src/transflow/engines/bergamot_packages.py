@@ -196,7 +196,7 @@ def tokenizer_json(sentencepiece_model: bytes) -> dict[str, Any]:
     from google.protobuf.message import DecodeError
     from sentencepiece import sentencepiece_model_pb2
 
-    proto = sentencepiece_model_pb2.ModelProto()
+    proto = sentencepiece_model_pb2.ModelProto()  # type: ignore[attr-defined]
     try:
         proto.ParseFromString(sentencepiece_model)
     except DecodeError as error:
@@ -283,7 +283,7 @@ def _model_files(source: Path, folder: Path) -> _ModelFiles:
             "models are quantised .intgemm.alphas.bin files"
         )
     if len(models) > 1:
-        names = ", ".join(sorted(path.name for path in models))
+        names = ", ".join(sorted(str(path.relative_to(folder)) for path in models))
         raise ModelPackageError(f"{source}: several models ({names}); install one at a time")
     model = models[0]
     siblings = [path for path in model.parent.iterdir() if path.is_file()]
