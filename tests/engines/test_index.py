@@ -148,6 +148,15 @@ def test_an_index_file_on_disk_works_offline(
     index = write_package_index(tmp_path / "usb-stick", packages)
     outcome = install_pair("en", "de", location=str(index))
     assert [model.pair for model in outcome.installed] == [("en", "de")]
+    assert load_index(str(index.parent)).entries == load_index(index.as_uri()).entries
+
+
+def test_an_address_ending_in_a_slash_means_its_index_json(
+    served: tuple[str, list[Request]],
+) -> None:
+    url, requests = served
+    assert len(load_index(url.removesuffix("index.json")).entries) == 3
+    assert requests[0].path == "/index.json"
 
 
 def test_a_broken_or_mislabelled_download_is_refused_and_installs_nothing(

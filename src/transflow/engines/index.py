@@ -138,7 +138,15 @@ def cache_dir() -> Path:
 
 
 def index_location(explicit: str | None = None) -> str:
-    return explicit or os.environ.get(INDEX_ENVIRONMENT) or DEFAULT_INDEX
+    """The index to read: ``explicit``, else the environment's, else argospm's.
+
+    A folder or an address ending in ``/`` (as argostranslate's
+    ``ARGOS_PACKAGE_INDEX`` is written) means the ``index.json`` in it.
+    """
+    location = explicit or os.environ.get(INDEX_ENVIRONMENT) or DEFAULT_INDEX
+    if location.endswith("/") or ("://" not in location and Path(location).is_dir()):
+        return location.rstrip("/") + "/index.json"
+    return location
 
 
 def load_index(location: str | None = None) -> PackageIndex:
@@ -331,12 +339,14 @@ def _fetch_index(url: str) -> tuple[bytes, Path]:
     worker = threading.Thread(target=fetch, name="transflow-index", daemon=True)
     worker.start()
     worker.join(INDEX_DEADLINE_SECONDS)
+    late = f"no answer within {INDEX_DEADLINE_SECONDS:g} s"
     if worker.is_alive():
-        _unreachable(url, f"no answer within {INDEX_DEADLINE_SECONDS:g} s", cached, meta)
+        _unreachable(url, late, cached, meta)
     if "not_modified" in outcome:
         return cached.read_bytes(), cached
     if "error" in outcome:
-        _unreachable(url, _cause(outcome["error"]), cached, meta)
+        error = outcome["error"]
+        _unreachable(url, late if _timed_out(error) else _cause(error), cached, meta)
     body: bytes = outcome["body"]
     if len(body) > _MAX_INDEX_BYTES:
         raise ModelIndexError(f"{url}: not an Argos package index (larger than 16 MiB)")
@@ -366,6 +376,12 @@ def _unreachable(url: str, cause: str, cached: Path, meta: dict[str, str]) -> No
         when = meta.get("fetched_at", "earlier")
         copy = f"; the copy fetched {when} works offline: --index {cached}"
     raise ModelIndexError(f"cannot reach the model index {url} ({cause}); {_WHAT_TO_DO}{copy}")
+
+
+def _timed_out(error: BaseException) -> bool:
+    """Whether a socket timeout (at connect, wrapped in URLError, or while reading) ended it."""
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    return isinstance(reason, TimeoutError)
 
 
 def _cause(error: BaseException) -> str:
