@@ -114,13 +114,13 @@ def installed_models(directory: Path | None = None) -> list[InstalledModel]:
         if candidate.name.startswith(".") or not (candidate / "metadata.json").is_file():
             continue
         try:
-            models.append(_installed(candidate))
+            models.append(_installed_model(candidate))
         except (ModelPackageError, UnknownLanguageError):
             continue
     return sorted(models, key=lambda model: (model.from_code, model.to_code, model.path.name))
 
 
-def _installed(path: Path) -> InstalledModel:
+def _installed_model(path: Path) -> InstalledModel:
     package = load_package(path)
     return InstalledModel(
         argos_language(package.from_code),
@@ -153,7 +153,7 @@ def install_model(
 
             install_from_path(archive)
         try:
-            staged = _installed(staging / package_name)
+            staged = _installed_model(staging / package_name)
         except (ModelPackageError, UnknownLanguageError) as error:
             raise ModelPackageError(f"{archive}: not a usable Argos package ({error})") from None
         if expected_pair is not None and staged.pair != expected_pair:
