@@ -134,3 +134,46 @@ def _refusal(value: str) -> str:
     except LookupError:
         return message
     return f"unknown language {value!r}: did you mean {found.to_tag()}?"
+
+
+def tag_for_name(name: str) -> str:
+    """The tag of a language *named* in English (``Portuguese`` → ``pt``), as model metadata does.
+
+    Raises :class:`UnknownLanguageError` when langcodes knows no such language.
+    """
+    try:
+        return normalise(langcodes.find(name.strip()).to_tag())
+    except LookupError:
+        raise UnknownLanguageError(f"unknown language name {name!r}") from None
+
+
+PAIR_SEPARATORS = ("→", "->", ":")
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """A language pair written ``en→pt-BR``, ``en->pt-BR``, ``en:pt-BR`` or ``en-pt-BR``.
+
+    With a hyphen, the one split whose halves are both valid tags wins
+    (``pt-BR-en`` is pt-BR→en); a half that starts with an upper-case subtag
+    is a region, not a language (``en-pt-BR`` is not en-PT→br). An ambiguous
+    or invalid pair raises :class:`UnknownLanguageError`.
+    """
+    for separator in PAIR_SEPARATORS:
+        if separator in text:
+            source, _, target = text.partition(separator)
+            return normalise(source), normalise(target)
+    parts = text.strip().split("-")
+    splits = set()
+    for cut in range(1, len(parts)):
+        if parts[cut].isupper() and not text.isupper():
+            continue
+        try:
+            splits.add((normalise("-".join(parts[:cut])), normalise("-".join(parts[cut:]))))
+        except UnknownLanguageError:
+            continue
+    if len(splits) != 1:
+        raise UnknownLanguageError(
+            f"{text!r} is not a language pair (write it as SOURCE→TARGET or SOURCE:TARGET, "
+            "e.g. en:pt-BR)"
+        )
+    return splits.pop()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from transflow.engines import ENGINE_NAMES, Engine, create_engine, select_engine
+from transflow.engines import ENGINE_NAMES, Engine, create_engine, rank_engines, select_engine
 from transflow.engines.argos import ArgosEngine
-from transflow.engines.base import length_sorted_groups
+from transflow.engines.base import ModelFallbackWarning, length_sorted_groups
 from transflow.engines.bergamot import BergamotEngine
+from transflow.engines.bergamot_packages import BergamotModel
 from transflow.engines.packages import install_model, load_package
 from transflow.errors import TransflowError, UnsupportedLanguagePairError
 from transflow.testing.copy_model import build_copy_model_package
@@ -158,8 +162,101 @@ class TestBergamotEngine(EngineContract):
         assert "não Azerbaijão" not in text
 
 
-def test_auto_prefers_an_installed_argos_package(argos_packages: Path) -> None:
-    assert select_engine("auto", "en", "pt").name == "argos"
+class TestInstalledBergamotEngine(EngineContract):
+    """A Firefox Translations folder installed through the generic path (en→pt files as en→es)."""
+
+    pair = ("en", "es")
+
+    @pytest.fixture
+    def engine(self, bergamot_en_es: BergamotModel) -> Engine:
+        return BergamotEngine()
+
+    def test_translates_as_the_bundled_model_it_was_copied_from(self, engine: Engine) -> None:
+        bundled = BergamotEngine().translate_batch(SENTENCES, "en", "pt")
+        assert engine.translate_batch(SENTENCES, "en", "es") == bundled
+        assert engine.model_id("en", "es") != BergamotEngine().model_id("en", "pt")
+
+    def test_pivots_through_english(self, engine: Engine) -> None:
+        portuguese = ["O presidente chegou a Baku.", "As conversações duraram duas horas."]
+        english = [t.best.text for t in engine.translate_batch(portuguese, "pt", "en")]
+        assert ("pt", "es") in engine.language_pairs()
+        assert engine.model_id("pt", "es") == "+".join(
+            (engine.model_id("pt", "en"), engine.model_id("en", "es"))
+        )
+        assert engine.translate_batch(portuguese, "pt", "es") == engine.translate_batch(
+            english, "en", "es"
+        )
+
+
+class ThreadRecordingBergamot(BergamotEngine):
+    """The real engine, noting which thread translated each sentence."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[str] = set()
+
+    def _translate_one(self, native: Any, model: BergamotModel, text: str) -> str:  # type: ignore[override]
+        self.threads.add(threading.current_thread().name)
+        return super()._translate_one(native, model, text)
+
+
+def test_bergamot_output_does_not_depend_on_the_workers() -> None:
+    results, threads = [], []
+    for workers in (1, 2):
+        engine = ThreadRecordingBergamot()
+        engine.use_workers(workers)
+        results.append(engine.translate_batch([*MANY_SENTENCES, " ", ""], "en", "pt"))
+        threads.append(len(engine.threads))
+    assert results[0] == results[1]
+    assert threads == [1, 2]
+    assert [t.best.text for t in results[0][-2:]] == [" ", ""]  # blank lines are kept as they are
+
+
+def test_auto_prefers_bergamot_to_argos_for_the_same_pair(argos_packages: Path) -> None:
+    ranked = rank_engines([ArgosEngine(), BergamotEngine()], "en", "pt")
+    assert [choice.engine.name for choice in ranked] == ["bergamot", "argos"]
+    assert select_engine("auto", "en", "pt").name == "bergamot"
+    assert select_engine("argos", "en", "pt").name == "argos"
+
+
+def test_auto_prefers_a_direct_argos_package_to_a_bergamot_pivot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bergamot_en_es: BergamotModel
+) -> None:
+    pt_es = build_copy_model_package(
+        tmp_path, from_code="pt", to_code="es", training_text=" ".join(SENTENCES)
+    )
+    install_model(pt_es, tmp_path / "packages")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    ranked = rank_engines([BergamotEngine(), ArgosEngine()], "pt", "es")
+    assert [(c.engine.name, c.pivots) for c in ranked] == [("argos", False), ("bergamot", True)]
+    assert "a direct model beats bergamot's pivot" in ranked[0].preferred_to(ranked[1])
+
+
+@pytest.mark.parametrize("spelling", ["pt-BR", "pt_BR", "pt-br", "por-BR"])
+def test_a_regional_target_uses_the_base_languages_model_and_says_so_once(
+    argos_packages: Path, spelling: str
+) -> None:
+    engine = ArgosEngine()
+    assert engine.supports("en", spelling)
+    assert select_engine("auto", "en", spelling).supports("en", spelling)
+    fallback = "no argos model translates en→pt-BR; using the en→pt model"
+    with pytest.warns(ModelFallbackWarning, match=fallback):
+        first = engine.translate_batch(SENTENCES, "en", spelling)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert engine.model_id("en", spelling) == engine.model_id("en", "pt")
+        assert engine.translate_batch(SENTENCES, "en", spelling) == first
+    assert [t.best.text for t in first] == [s.upper() for s in SENTENCES]
+
+
+def test_tags_are_normalised_and_non_tags_are_not_served(argos_packages: Path) -> None:
+    engine = ArgosEngine()
+    assert engine.supports("EN", "PT")
+    assert engine.supports("eng", "por")
+    assert not engine.supports("en", "xx")
+    assert not engine.supports("english", "pt")
+    with pytest.raises(UnsupportedLanguagePairError):
+        engine.translate_batch(["x"], "en", "english")
 
 
 def test_auto_falls_back_to_bergamot(empty_packages_dir: Path) -> None:

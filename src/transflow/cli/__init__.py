@@ -58,10 +58,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(
-    help="List and install Argos Translate model packages.", no_args_is_help=True
-)
-app.add_typer(models_app, name="models")
 
 
 def _warn_missing_targets(glossary: Glossary, source: str, target: str) -> None:
@@ -450,50 +446,6 @@ def check(
         raise typer.Exit(1)
 
 
-@models_app.command("list")
-@reports_errors
-def models_list() -> None:
-    """List installed translation models (Argos packages and the bundled Bergamot ones).
-
-    Example: [bold]ARGOS_PACKAGES_DIR=~/argos transflow models list[/]
-    """
-    from transflow.engines import create_engine
-    from transflow.engines.packages import installed_models, packages_dir
-
-    table = Table(title="Installed translation models", box=box.SIMPLE_HEAD)
-    for column in ("pair", "engine", "model", "location"):
-        table.add_column(column)
-    for model in installed_models():
-        table.add_row(
-            f"{model.from_code}→{model.to_code}", "argos", model.model_id, str(model.path)
-        )
-    bergamot = create_engine("bergamot")
-    for source, target in sorted(bergamot.language_pairs()):
-        table.add_row(
-            f"{source}→{target}", "bergamot", bergamot.model_id(source, target), "bundled"
-        )
-    console.print(table)
-    console.print(f"Argos packages directory: {packages_dir()}", highlight=False)
-
-
-@models_app.command("install")
-@reports_errors
-def models_install(
-    package: Annotated[Path, typer.Argument(help="An .argosmodel package file.")],
-) -> None:
-    """Install an Argos Translate package file (works offline).
-
-    Example: [bold]transflow models install translate-en_de-1_0.argosmodel[/]
-    """
-    from transflow.engines.packages import install_model
-
-    model = install_model(package)
-    console.print(
-        f"installed {model.from_code}→{model.to_code} ({model.model_id}) in {model.path}",
-        highlight=False,
-    )
-
-
 from transflow.cli.review import (  # noqa: E402 - registered after the core commands
     approve_command,
     edit_command,
@@ -517,3 +469,7 @@ app.command("batch")(batch_command)
 from transflow.cli.glossary import glossary_app  # noqa: E402 - registered after the core commands
 
 app.add_typer(glossary_app, name="glossary")
+
+from transflow.cli.models import models_app  # noqa: E402 - registered after the core commands
+
+app.add_typer(models_app, name="models")

@@ -17,7 +17,9 @@ and it bounds memory, which grows with sentences × beam × length of every batc
 decoded at once.
 
 When no package translates a pair directly, the engine pivots through English
-the way argostranslate does: source→en then en→target.
+the way argostranslate does: source→en then en→target. Package codes are
+normalised BCP 47 tags (``transflow.engines.packages``), and a regional
+request uses the base language's package (``Engine.resolve``).
 """
 
 from __future__ import annotations
@@ -33,14 +35,15 @@ from transflow.engines.base import (
     DECODING_GROUP,
     Engine,
     Hypothesis,
+    Pair,
     Translation,
     in_input_order,
     length_sorted_groups,
+    with_pivots,
 )
 from transflow.engines.packages import InstalledModel, installed_models, load_package
-from transflow.errors import EngineError, UnsupportedLanguagePairError
+from transflow.errors import EngineError
 
-PIVOT_LANGUAGE = "en"
 # CTranslate2 stops decoding after 256 tokens by default, silently cutting off
 # the end of a long sentence. Each group may decode twice as many tokens as its
 # longest source (a translation is rarely longer), within the 1,024 positions
@@ -69,6 +72,7 @@ class ArgosEngine(Engine):
         intra_threads: int = 0,
         inter_threads: int = 1,
         group_size: int = DECODING_GROUP,
+        models: Sequence[InstalledModel] | None = None,
     ) -> None:
         self.beam_size = beam_size
         self.length_penalty = length_penalty
@@ -77,23 +81,23 @@ class ArgosEngine(Engine):
         self.group_size = group_size
         self.intra_threads = intra_threads or os.cpu_count() or 1
         self.inter_threads = inter_threads
+        self._given_models = None if models is None else list(models)
         self._loaded: dict[str, _LoadedModel] = {}
 
     @cached_property
-    def _models(self) -> dict[tuple[str, str], InstalledModel]:
-        # Sorted by path, so for duplicate pairs the last directory wins deterministically.
-        return {(model.from_code, model.to_code): model for model in installed_models()}
+    def _models(self) -> dict[Pair, InstalledModel]:
+        """The packages by pair: those given, else the installed ones.
 
-    def language_pairs(self) -> set[tuple[str, str]]:
-        direct = set(self._models)
-        via_pivot = {
-            (source, target)
-            for source, pivot_out in direct
-            if pivot_out == PIVOT_LANGUAGE
-            for pivot_in, target in direct
-            if pivot_in == PIVOT_LANGUAGE and source != target
-        }
-        return direct | via_pivot
+        Sorted by path, so for duplicate pairs the last directory wins deterministically.
+        """
+        models = installed_models() if self._given_models is None else self._given_models
+        return {(model.from_code, model.to_code): model for model in models}
+
+    def direct_pairs(self) -> set[Pair]:
+        return set(self._models)
+
+    def language_pairs(self) -> set[Pair]:
+        return with_pivots(self._models)
 
     def use_workers(self, workers: int, cores: int | None = None) -> None:
         """Decode ``workers`` batches at once, sharing the cores between them.
@@ -105,7 +109,10 @@ class ArgosEngine(Engine):
         self.intra_threads = max(1, (cores or os.cpu_count() or 1) // self.inter_threads)
 
     def model_id(self, source: str, target: str) -> str:
-        return "+".join(model.model_id for model in self._route(source, target))
+        return "+".join(model.model_id for model in self.route_models(source, target))
+
+    def model_location(self, source: str, target: str) -> str:
+        return " + ".join(model.location for model in self.route_models(source, target))
 
     def translate_batch(
         self,
@@ -114,7 +121,7 @@ class ArgosEngine(Engine):
         target: str,
         num_hypotheses: int = 1,
     ) -> list[Translation]:
-        route = self._route(source, target)
+        route = self.route_models(source, target)
         # Grouped once by the source sentences, so a pivot's second leg decodes
         # the same groups as the first, as a cluster task given one group does.
         groups = length_sorted_groups(sentences, self.group_size)
@@ -136,12 +143,9 @@ class ArgosEngine(Engine):
             for result, carried in zip(results, carried_scores, strict=True)
         ]
 
-    def _route(self, source: str, target: str) -> list[InstalledModel]:
-        if (source, target) in self._models:
-            return [self._models[(source, target)]]
-        if (source, target) in self.language_pairs():
-            return [self._models[(source, PIVOT_LANGUAGE)], self._models[(PIVOT_LANGUAGE, target)]]
-        raise UnsupportedLanguagePairError(f"no Argos package translates {source}→{target}")
+    def route_models(self, source: str, target: str) -> list[InstalledModel]:
+        """The packages a translation from source to target goes through, in order."""
+        return [self._models[leg] for leg in self.legs(self.resolve(source, target))]
 
     def _translate_groups(
         self,

@@ -153,12 +153,13 @@ class DaskEngine(Engine):
         return set(self._pairs)
 
     def model_id(self, source: str, target: str) -> str:
-        if (source, target) not in self._model_ids:
-            answers = _ask_workers(self.client, _worker_model_id, self.engine_name, source, target)
-            self._model_ids[(source, target)] = _agreed(
-                answers, f"the {self.name} model for {source}→{target}"
+        pair = self.resolve(source, target)
+        if pair not in self._model_ids:
+            answers = _ask_workers(self.client, _worker_model_id, self.engine_name, *pair)
+            self._model_ids[pair] = _agreed(
+                answers, f"the {self.name} model for {pair[0]}→{pair[1]}"
             )
-        return self._model_ids[(source, target)]
+        return self._model_ids[pair]
 
     def translate_batch(
         self,
@@ -168,16 +169,17 @@ class DaskEngine(Engine):
         num_hypotheses: int = 1,
     ) -> list[Translation]:
         # Checked on every worker first, so an unsupported pair or a mismatched
-        # cluster fails once, clearly, before any task is queued.
+        # cluster fails once, clearly, before any task is queued. The workers
+        # get the model pair, so a stand-in (pt for pt-BR) is announced here once.
         self.model_id(source, target)
+        served = self.resolve(source, target)
         chunks = length_sorted_groups(sentences, self.chunk_size)
         futures = [
             self.client.submit(
                 _translate_chunk,
                 self.engine_name,
                 [sentences[index] for index in chunk],
-                source,
-                target,
+                *served,
                 num_hypotheses,
             )
             for chunk in chunks

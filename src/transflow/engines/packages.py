@@ -4,9 +4,16 @@ Packages are argostranslate's own: a zip (``.argosmodel``) holding one
 directory with ``metadata.json``, a CTranslate2 ``model/`` and a tokenizer.
 We list them with ``argostranslate.package`` and install them with its
 ``install_from_path``, but never let a bad file touch the real package
-directory: the archive is checked, installed into a staging directory, loaded
-once, and only then renamed into place. A corrupt download therefore leaves
-every installed package exactly as it was.
+directory: the archive is checked (its language codes must be language tags),
+installed into a staging directory, and must translate a probe sentence there
+(``transflow.engines.probe``, in a child process) before it is renamed into
+place and replaces the package that served its pair. A corrupt download, or a
+package whose tokenizer is junk, therefore leaves every installed package
+exactly as it was.
+
+Package codes become normalised BCP 47 tags; argospm's two codes that are not
+tags (``zt`` Traditional Chinese, ``pb`` Brazilian Portuguese, both in its
+index) are mapped to the tags they mean.
 """
 
 from __future__ import annotations
@@ -22,12 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from transflow.engines.probe import prove_model_translates
 from transflow.errors import ModelPackageError
+from transflow.languages import UnknownLanguageError, normalise
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
 
 _REQUIRED_METADATA = ("from_code", "to_code")
+_ARGOS_CODES = {"zt": "zh-Hant", "pb": "pt-BR"}
+
+
+def argos_language(code: str) -> str:
+    """The normalised tag of an Argos package code; UnknownLanguageError if it is none."""
+    return normalise(_ARGOS_CODES.get(code.strip().lower(), code))
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,14 @@ class InstalledModel:
     to_code: str
     version: str
     path: Path
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.from_code, self.to_code
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     @property
     def model_id(self) -> str:
@@ -87,23 +110,38 @@ def installed_models(directory: Path | None = None) -> list[InstalledModel]:
         return []
     models = []
     for candidate in sorted(root.iterdir()):
-        if not (candidate / "metadata.json").is_file():
+        # Hidden directories are installs and removals in progress, never packages.
+        if candidate.name.startswith(".") or not (candidate / "metadata.json").is_file():
             continue
         try:
-            package = load_package(candidate)
-        except ModelPackageError:
+            models.append(_installed_model(candidate))
+        except (ModelPackageError, UnknownLanguageError):
             continue
-        models.append(
-            InstalledModel(package.from_code, package.to_code, package.package_version, candidate)
-        )
     return sorted(models, key=lambda model: (model.from_code, model.to_code, model.path.name))
 
 
-def install_model(archive: Path, directory: Path | None = None) -> InstalledModel:
-    """Install an ``.argosmodel`` file, replacing an installed package of the same name.
+def _installed_model(path: Path) -> InstalledModel:
+    package = load_package(path)
+    return InstalledModel(
+        argos_language(package.from_code),
+        argos_language(package.to_code),
+        package.package_version,
+        path,
+    )
+
+
+def install_model(
+    archive: Path,
+    directory: Path | None = None,
+    *,
+    expected_pair: tuple[str, str] | None = None,
+) -> InstalledModel:
+    """Install an ``.argosmodel`` file; it replaces the packages that served its pair.
 
     Raises ModelPackageError, with nothing installed or changed, when the file
-    is missing, not a zip, damaged, or not an Argos translation package.
+    is missing, not a zip, damaged, not an Argos translation package, names
+    languages that are not language tags (or not ``expected_pair``, what an
+    index promised), or does not translate a probe sentence once unpacked.
     """
     root = directory or packages_dir()
     package_name = _check_archive(archive)
@@ -114,14 +152,25 @@ def install_model(archive: Path, directory: Path | None = None) -> InstalledMode
             from argostranslate.package import install_from_path
 
             install_from_path(archive)
-        staged = staging / package_name
-        package = load_package(staged)
-        _check_model_loads(staged)
+        try:
+            staged = _installed_model(staging / package_name)
+        except (ModelPackageError, UnknownLanguageError) as error:
+            raise ModelPackageError(f"{archive}: not a usable Argos package ({error})") from None
+        if expected_pair is not None and staged.pair != expected_pair:
+            raise ModelPackageError(
+                f"{archive}: the package translates {staged.from_code}→{staged.to_code}, "
+                f"not {expected_pair[0]}→{expected_pair[1]} as its index says"
+            )
+        prove_model_translates("argos", staged.path, staged.from_code, staged.to_code, archive)
+        replaced = [model.path for model in installed_models(root) if model.pair == staged.pair]
         destination = root / package_name
-        _replace_directory(staged, destination)
+        replace_directory(staged.path, destination)
+        for previous in replaced:
+            if previous != destination:
+                remove_directory(previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return InstalledModel(package.from_code, package.to_code, package.package_version, destination)
+    return InstalledModel(staged.from_code, staged.to_code, staged.version, destination)
 
 
 def _check_archive(archive: Path) -> str:
@@ -174,8 +223,15 @@ def _read_metadata(archive: Path, zipped: zipfile.ZipFile, package_name: str) ->
         metadata = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelPackageError(f"{archive}: metadata.json is not valid JSON ({error})") from error
-    if not isinstance(metadata, dict) or any(not metadata.get(key) for key in _REQUIRED_METADATA):
+    if not isinstance(metadata, dict) or any(
+        not isinstance(metadata.get(key), str) or not metadata[key] for key in _REQUIRED_METADATA
+    ):
         raise ModelPackageError(f"{archive}: metadata.json must name from_code and to_code")
+    for key in _REQUIRED_METADATA:
+        try:
+            argos_language(metadata[key])
+        except UnknownLanguageError as error:
+            raise ModelPackageError(f"{archive}: metadata.json {key}: {error}") from None
     return metadata
 
 
@@ -196,18 +252,7 @@ def _argos_package_dir(directory: Path) -> Iterator[None]:
         settings.package_data_dir = previous
 
 
-def _check_model_loads(package_path: Path) -> None:
-    import ctranslate2
-
-    try:
-        ctranslate2.Translator(str(package_path / "model"), device="cpu")
-    except (RuntimeError, ValueError, OSError) as error:
-        raise ModelPackageError(
-            f"{package_path.name}: the model does not load ({error})"
-        ) from error
-
-
-def _replace_directory(new: Path, destination: Path) -> None:
+def replace_directory(new: Path, destination: Path) -> None:
     """Move ``new`` to ``destination``; an existing package there is swapped out, not merged."""
     if not destination.exists():
         new.rename(destination)
@@ -215,4 +260,18 @@ def _replace_directory(new: Path, destination: Path) -> None:
     retired = new.parent / f"{destination.name}.previous"
     destination.rename(retired)
     new.rename(destination)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_directory(path: Path) -> None:
+    """Delete an installed model directory so that no reader ever sees half of it.
+
+    It is first renamed to a hidden name (listings skip directories without
+    metadata, and a hidden name is no model), then deleted.
+    """
+    retired = path.with_name(f".removing-{path.name}")
+    try:
+        path.rename(retired)
+    except OSError as error:
+        raise ModelPackageError(f"{path}: cannot remove ({error.strerror or error})") from None
     shutil.rmtree(retired, ignore_errors=True)

