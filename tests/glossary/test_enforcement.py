@@ -178,7 +178,8 @@ class NameDroppingEngine(Engine):
         return self.inner.language_pairs()
 
     def model_id(self, source: str, target: str) -> str:
-        return self.inner.model_id(source, target)
+        # Its own id: what this engine copies is not what the inner model copies.
+        return f"name-dropping+{self.inner.model_id(source, target)}"
 
     def translate_batch(
         self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1

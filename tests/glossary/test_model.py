@@ -202,13 +202,14 @@ def test_workspace_glossary_reads_glossary_directory(
         pytest.param(
             "term,source_lang,kind,policy,portuguese,note\nBaku,en,place,keep,,\n",
             1,
-            "unknown column 'portuguese'",
+            "unknown column 'portuguese': unknown language 'portuguese': did you mean pt?",
             id="unknown-column",
         ),
         pytest.param(
             "# comment\n\nterm,source_lang,kind,policy,pt,note,Note\n",
             3,
-            "unknown column 'Note'",
+            "unknown column 'Note': unknown language 'Note' "
+            "(use a BCP 47 tag such as en, pt-BR or de)",
             id="unknown-column-after-comments",
         ),
         pytest.param(
@@ -227,7 +228,7 @@ def test_workspace_glossary_reads_glossary_directory(
         pytest.param(
             HEADER + "Baku,english,place,keep,,,\n",
             2,
-            "source_lang 'english' is not a language code",
+            "source_lang: unknown language 'english': did you mean en?",
             id="bad-source-lang",
         ),
         pytest.param(
@@ -313,7 +314,7 @@ def test_a_row_with_several_problems_reports_each(tmp_path: Path) -> None:
         ["empty", "term"],
         ["unknown", "policy"],
         ["unknown", "kind"],
-        ["source_lang", "'xx1'"],
+        ["source_lang:", "unknown"],
     ]
     assert [term.text for term in glossary.terms] == ["Baku"]
 
@@ -390,7 +391,7 @@ def test_conflicting_duplicate_is_an_error(tmp_path: Path, second_row: str) -> N
 
     assert messages(glossary) == [
         f"{path}:3: error: 'Iran' conflicts with its entry at {path}:2 "
-        "(different policy, kind, target, forbidden forms or article)"
+        "(different policy, kind, target, forbidden or inflected forms or article)"
     ]
 
 
