@@ -36,6 +36,7 @@ from pathlib import Path
 # The matcher's own whole-word rule, so containment is judged exactly as matching is.
 from transflow.glossary.matching import TermMatcher, fold, is_word_character
 from transflow.glossary.model import Glossary, GlossaryProblem, Origin, Policy, Term
+from transflow.languages import UnknownLanguageError, normalise
 
 __all__ = ["Finding", "Severity", "check_glossary", "summary", "workspace_languages"]
 
@@ -57,10 +58,20 @@ class Finding:
 
 
 def workspace_languages(locales: Path) -> list[str]:
-    """The languages the workspace translates into: the language directories of the queue."""
+    """The languages the workspace translates into: the queue's language folders, as tags.
+
+    Folders are named the gettext way (``pt_BR``); other folders are not languages.
+    """
     if not locales.is_dir():
         return []
-    return sorted(path.name for path in locales.iterdir() if path.is_dir())
+    languages = set()
+    for path in locales.iterdir():
+        if path.is_dir():
+            try:
+                languages.add(normalise(path.name))
+            except UnknownLanguageError:
+                continue
+    return sorted(languages)
 
 
 def check_glossary(glossary: Glossary, languages: Sequence[str] = ()) -> list[Finding]:
