@@ -530,3 +530,68 @@ def test_shipped_world_glossary_is_clean_and_complete_for_portuguese() -> None:
     by_text = {term.text: term for term in glossary.terms}
     assert by_text["Azerbaijan"].target_form("pt") == "Azerbaijão"
     assert by_text["Isaac Herzog"].target_form("pt") == "Isaac Herzog"
+
+
+# --- regional columns ----------------------------------------------------------------
+
+
+def test_regional_columns_are_normalised_tags_and_fall_back_to_the_base_language(
+    tmp_path: Path,
+) -> None:
+    glossary = load(
+        tmp_path / "g.csv",
+        "term,source_lang,kind,policy,PT,pt_BR,forbidden_pt,forbidden_pt-PT,pt-PT,"
+        "article_pt-BR,forms_DE,de,note\n"
+        "Iran,en,place,translate,Irã,,Irão,Irã,Irão,o,,Iran,\n"
+        "Poland,EN,place,translate,Polónia,Polônia,,-,,a,Polens,Polen,\n",
+    )
+    assert glossary.problems == []
+    iran, poland = glossary.terms
+    assert dict(iran.targets) == {"pt": "Irã", "pt-PT": "Irão", "de": "Iran"}
+    # pt-BR has no Iran cell: the pt column serves it; pt-PT has its own.
+    assert [iran.target_form(tag) for tag in ("pt", "pt-BR", "pt_BR", "PT-br", "pt-PT")] == [
+        "Irã",
+        "Irã",
+        "Irã",
+        "Irã",
+        "Irão",
+    ]
+    assert (iran.forbidden_forms("pt-BR"), iran.forbidden_forms("pt-PT")) == (("Irão",), ("Irã",))
+    assert (iran.article("pt-BR"), iran.article("pt-PT")) == ("o", None)
+    assert poland.source_lang == "en"
+    assert (poland.target_form("pt-BR"), poland.target_form("pt-PT")) == ("Polônia", "Polónia")
+    assert poland.forbidden_forms("pt-PT") == ()  # "-": nothing forbidden there
+    assert poland.accepted_forms("de-CH") == ("Polens",)
+    assert poland.accepted_forms("pt") is None
+    assert [t.text for t in glossary.for_pair("en", "pt-BR")] == ["Iran", "Poland"]
+    assert [t.text for t in glossary.for_pair("en-GB", "pt_PT")] == ["Iran", "Poland"]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        pytest.param(
+            "term,source_lang,kind,policy,xx,note",
+            "unknown column 'xx': unknown language 'xx' (use a BCP 47 tag such as en, pt-BR or de)",
+            id="invalid-tag",
+        ),
+        pytest.param(
+            "term,source_lang,kind,policy,pt,forbidden_english",
+            "unknown column 'forbidden_english': unknown language 'english': did you mean en?",
+            id="invalid-tag-after-a-prefix",
+        ),
+        pytest.param(
+            "term,source_lang,kind,policy,pt_BR,pt-br",
+            "a column appears twice in the header",
+            id="one-tag-spelled-twice",
+        ),
+    ],
+)
+def test_a_column_whose_tag_is_no_language_is_an_error_at_the_header(
+    tmp_path: Path, header: str, message: str
+) -> None:
+    path = tmp_path / "g.csv"
+    glossary = load(path, header + "\nIran,en,place,keep,,\n")
+    assert messages(glossary)[0] == f"{path}:1: error: {message}"
+    with pytest.raises(GlossaryError, match=f"^{path}:1: "):
+        glossary.raise_for_errors()

@@ -79,38 +79,36 @@ def test_the_copy_model_keeps_no_mixed_case_name_so_capitals_are_used(
 
 
 def test_the_probe_is_paid_once_per_model_and_a_damaged_cache_is_probed_again(
-    own_cache: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    copy_engine: RecordingEngine,
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    first = placeholder_pools(copy_engine, "en", "pt")
+    engine = RecordingEngine(BergamotEngine())
+    first = placeholder_pools(engine, "en", "pt")
     [cached] = (own_cache / "placeholders").glob("*.json")
     # Another process (a fresh folder holding the same file): read, not probed.
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(own_cache, elsewhere)
     monkeypatch.setenv(CACHE_ENVIRONMENT_VARIABLE, str(elsewhere))
-    copy_engine.calls.clear()
-    assert placeholder_pools(copy_engine, "en", "pt") == first
-    assert copy_engine.calls == []
+    engine.calls.clear()
+    assert placeholder_pools(engine, "en", "pt") == first
+    assert engine.calls == []
 
     damaged = tmp_path / "damaged"
     shutil.copytree(own_cache, damaged)
     (damaged / "placeholders" / cached.name).write_text('{"version": 1, "names": [', "utf-8")
     monkeypatch.setenv(CACHE_ENVIRONMENT_VARIABLE, str(damaged))
-    assert placeholder_pools(copy_engine, "en", "pt") == first
-    assert len(copy_engine.calls) == 3  # probed again
+    assert placeholder_pools(engine, "en", "pt") == first
+    assert len(engine.calls) == 2  # probed again
     rewritten = json.loads((damaged / "placeholders" / cached.name).read_text("utf-8"))
-    assert rewritten["tokens"] == "NNN{}"
+    assert rewritten["tokens"] == "Nnn{}"
 
     stale = tmp_path / "stale"
     shutil.copytree(own_cache, stale)
     record = json.loads(cached.read_text("utf-8")) | {"version": PROBE_VERSION - 1}
     (stale / "placeholders" / cached.name).write_text(json.dumps(record), "utf-8")
     monkeypatch.setenv(CACHE_ENVIRONMENT_VARIABLE, str(stale))
-    copy_engine.calls.clear()
-    placeholder_pools(copy_engine, "en", "pt")
-    assert len(copy_engine.calls) == 3
+    engine.calls.clear()
+    placeholder_pools(engine, "en", "pt")
+    assert len(engine.calls) == 2
 
 
 @pytest.mark.parametrize(("source", "target"), [("en", "pt"), ("pt", "en")])
@@ -127,9 +125,9 @@ def test_the_bundled_models_copy_the_invented_names(
 
 
 def test_a_model_that_keeps_nothing_is_not_masked_and_the_sentence_is_flagged(
-    own_cache: Path, argos_packages: Path, name_dropping: type[Engine]
+    own_cache: Path, name_dropping: type[Engine]
 ) -> None:
-    engine = RecordingEngine(name_dropping(ArgosEngine()))
+    engine = RecordingEngine(name_dropping(BergamotEngine()))
     pools = placeholder_pools(engine, "en", "pt")
     assert (dict(pools.names), pools.tokens) == ({}, None)
     engine.calls.clear()
@@ -143,15 +141,15 @@ def test_a_model_that_keeps_nothing_is_not_masked_and_the_sentence_is_flagged(
     assert len(engine.calls) == 1  # nothing to mask with: no further rounds
 
 
-def test_an_unwritable_cache_warns_once_and_translation_goes_on(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, copy_engine: RecordingEngine
+def test_an_unwritable_cache_warns_and_translation_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", "utf-8")
     monkeypatch.setenv(CACHE_ENVIRONMENT_VARIABLE, str(blocker))
     with pytest.warns(UserWarning, match=r"not-a-folder/placeholders/.*cannot save"):
-        pools = placeholder_pools(copy_engine, "en", "pt")
-    assert pools.tokens == "NNN{}"
+        pools = placeholder_pools(BergamotEngine(), "en", "pt")
+    assert pools.tokens == "Nnn{}"
 
 
 def test_cache_directory_follows_the_environment(
