@@ -296,9 +296,17 @@ class TermEnforcer:
     def check(
         self, matches: Sequence[TermMatch[Term]], translation: str
     ) -> tuple[int, list[TermProblem]]:
-        """How many occurrences came out right (exact or inflected), and every problem found."""
-        result = self.assess(matches, translation)
-        return result.correct, list(result.problems)
+        """How many occurrences came out right (exact or inflected), and every problem found.
+
+        The same judgement as ``assess``, without building the per-occurrence
+        verdicts: what ``transflow check`` and the queue's risk order need for
+        every entry.
+        """
+        if not matches:  # forbidden renderings count only for terms of the sentence
+            return 0, []
+        needed, found, problems = self._count(matches, translation)
+        correct = sum(min(len(wanted), len(found.get(form, ()))) for form, wanted in needed.items())
+        return correct, problems
 
     def assess(self, matches: Sequence[TermMatch[Term]], translation: str) -> GlossaryCheck:
         """The verdict on each source occurrence in ``matches``, and every problem found.
@@ -308,54 +316,75 @@ class TermEnforcer:
         (the glossary's ``forms_<lang>``, a case suffix after a mark such as
         Turkish "Bakü'de", or what the lemmatiser accepts).
         """
-        if not matches:  # forbidden renderings count only for terms of the sentence
+        if not matches:
             return GlossaryCheck((), ())
+        needed, found, problems = self._count(matches, translation)
+        verdicts: list[tuple[int, TermVerdict]] = []
+        for form, wanted in needed.items():
+            # Exact renderings serve the first occurrences (sorted is stable).
+            spans = sorted(found.get(form, ()), key=lambda span: span.value is Verdict.INFLECTED)
+            for index, match in enumerate(wanted):
+                if index < len(spans):
+                    span = spans[index]
+                    rendering = translation[span.start : span.end]
+                    verdict = TermVerdict(match.value, span.value, form, rendering)
+                else:
+                    verdict = TermVerdict(match.value, Verdict.MISSING, form)
+                verdicts.append((match.start, verdict))
+        ordered = tuple(verdict for _, verdict in sorted(verdicts, key=lambda item: item[0]))
+        return GlossaryCheck(ordered, tuple(problems))
+
+    def _count(
+        self, matches: Sequence[TermMatch[Term]], translation: str
+    ) -> tuple[
+        dict[str, list[TermMatch[Term]]], dict[str, list[TermMatch[Verdict]]], list[TermProblem]
+    ]:
+        """The source occurrences by approved form, the renderings found by form, the problems.
+
+        Inflected forms are looked for only when the exact ones fall short, so
+        a translation with every term as approved costs one scan.
+        """
         needed: dict[str, list[TermMatch[Term]]] = {}
         for match in matches:
             needed.setdefault(self._form(match.value), []).append(match)
         # Addresses count whole, and a name inside an address is not a rendering of it:
         # "https://un.org/news" holds neither "https://un.org" nor the term "un".
         addresses = verbatim_spans(translation)
-        found: dict[str, list[tuple[Verdict, str]]] = {}
+        found: dict[str, list[TermMatch[Verdict]]] = {}
         for address in addresses:
-            found.setdefault(address.value.text, []).append((Verdict.EXACT, address.value.text))
-        taken: list[TermMatch[object]] = list(addresses)
-        for hit in outside(self._form_matcher.find(translation), addresses):
-            end = self._marked_suffix_end(translation, hit.end)
-            verdict = Verdict.EXACT if end is None else Verdict.INFLECTED
-            found.setdefault(hit.value, []).append(
-                (verdict, translation[hit.start : end or hit.end])
-            )
-            taken.append(hit)
-        if any(len(found.get(form, ())) < len(wanted) for form, wanted in needed.items()):
+            span = TermMatch(address.start, address.end, Verdict.EXACT)
+            found.setdefault(address.value.text, []).append(span)
+        hits = self._form_matcher.find(translation)
+        if addresses:
+            hits = outside(hits, addresses)
+        rules = self._inflection_rules
+        folded = fold(translation) if rules is not None and rules.suffix_marks else None
+        for hit in hits:
+            # "Bakü'de": the approved form as written, with a case suffix after it.
+            end = None if folded is None else rules.marked_suffix_end(folded, hit.end)  # type: ignore[union-attr]
+            span = TermMatch(hit.start, hit.end, Verdict.EXACT)
+            if end is not None:
+                span = TermMatch(hit.start, end, Verdict.INFLECTED)
+            found.setdefault(hit.value, []).append(span)
+        taken: list[TermMatch[object]] = [*addresses, *hits]
+        short = any(len(found.get(form, ())) < len(wanted) for form, wanted in needed.items())
+        if short and (self._variant_matcher or self._inflection_matcher):
             for matcher in (self._variant_matcher, self._inflection_matcher):
                 for hit in outside(matcher.find(translation), taken):
-                    rendering = translation[hit.start : hit.end]
-                    found.setdefault(hit.value, []).append((Verdict.INFLECTED, rendering))
+                    found.setdefault(hit.value, []).append(
+                        TermMatch(hit.start, hit.end, Verdict.INFLECTED)
+                    )
                     taken.append(hit)
-        verdicts: list[tuple[int, TermVerdict]] = []
         problems = []
         for form, wanted in needed.items():
-            renderings = sorted(found.get(form, ()), key=lambda item: item[0] is Verdict.INFLECTED)
-            for index, match in enumerate(wanted):
-                verdict, rendering = (
-                    renderings[index] if index < len(renderings) else (Verdict.MISSING, None)
-                )
-                verdicts.append((match.start, TermVerdict(match.value, verdict, form, rendering)))
-            if len(renderings) < len(wanted):
+            count = len(found.get(form, ()))
+            if count < len(wanted):
                 for term in dict.fromkeys(match.value for match in wanted):
                     problems.append(
-                        TermProblem(
-                            term, f"expected {form!r} {len(wanted)}×, found {len(renderings)}×"
-                        )
+                        TermProblem(term, f"expected {form!r} {len(wanted)}×, found {count}×")
                     )
         problems += self._forbidden(matches, translation, taken)
-        ordered = tuple(verdict for _, verdict in sorted(verdicts, key=lambda item: item[0]))
-        return GlossaryCheck(ordered, tuple(problems))
-
-    def _marked_suffix_end(self, translation: str, end: int) -> int | None:
-        rules = self._inflection_rules
-        return None if rules is None else rules.marked_suffix_end(fold(translation), end)
+        return needed, found, problems
 
     def _forbidden(
         self,
@@ -364,6 +393,8 @@ class TermEnforcer:
         approved: Sequence[TermMatch[object]],
     ) -> list[TermProblem]:
         """Forbidden renderings of the sentence's terms, as written or inflected."""
+        if not self._forbidden_matcher:
+            return []
         in_sentence = {match.value for match in matches}
         problems = []
         exact = self._forbidden_matcher.find(translation)
@@ -371,13 +402,14 @@ class TermEnforcer:
             if forbidden.value in in_sentence:
                 rendering = translation[forbidden.start : forbidden.end]
                 problems.append(TermProblem(forbidden.value, f"forbidden rendering {rendering!r}"))
-        for hit in outside(self._forbidden_inflections.find(translation), [*approved, *exact]):
-            form, term = hit.value
-            if term in in_sentence:
-                rendering = translation[hit.start : hit.end]
-                problems.append(
-                    TermProblem(term, f"forbidden rendering {rendering!r} (inflected {form!r})")
-                )
+        if self._forbidden_inflections:
+            for hit in outside(self._forbidden_inflections.find(translation), [*approved, *exact]):
+                form, term = hit.value
+                if term in in_sentence:
+                    rendering = translation[hit.start : hit.end]
+                    problems.append(
+                        TermProblem(term, f"forbidden rendering {rendering!r} (inflected {form!r})")
+                    )
         return problems
 
     def translate(
