@@ -18,6 +18,7 @@ from transflow.glossary.editing import (
     remove_term,
 )
 from transflow.glossary.model import GlossaryError, Origin, Policy, TermKind, load_glossary
+from transflow.languages import UnknownLanguageError
 
 WORLD = (
     "# World desk glossary.\r\n"
@@ -262,10 +263,50 @@ def test_non_utf8_glossary_is_refused(glossary_dir: Path) -> None:
 
 def test_an_edit_that_would_not_load_is_refused(glossary_dir: Path) -> None:
     before = world(glossary_dir)
-    with pytest.raises(GlossaryError, match="unknown column 'PT-br!'"):
-        add_terms([new_term("Baku", targets={"PT-br!": "Bacu"})], directory=glossary_dir)
+    contradictory = new_term("Baku", targets={"pt": "Bacu"}, forbidden={"pt": ["Bacu"]})
+    with pytest.raises(GlossaryError, match="line 6 invalid: the approved pt form 'Bacu'"):
+        add_terms([contradictory], directory=glossary_dir)
     assert world(glossary_dir) == before
     assert sorted(p.name for p in glossary_dir.iterdir()) == ["world.csv"]
+
+
+def test_a_language_that_is_no_tag_is_refused_before_anything_is_written(
+    glossary_dir: Path,
+) -> None:
+    with pytest.raises(UnknownLanguageError, match="'PT-br!'"):
+        new_term("Baku", targets={"PT-br!": "Bacu"})
+    with pytest.raises(UnknownLanguageError, match="did you mean pt"):
+        new_term("Baku", forbidden={"portuguese": ["Bacu"]})
+
+
+def test_regional_columns_are_one_column_however_spelled(tmp_path: Path) -> None:
+    directory = tmp_path / "glossary"
+    directory.mkdir()
+    path = directory / "desk.csv"
+    path.write_text(
+        "term,source_lang,kind,policy,pt,pt_BR,forbidden_pt_BR\nIran,en,place,translate,Irão,Irã,\n",
+        encoding="utf-8",
+    )
+    poland = new_term(
+        "Poland",
+        kind=TermKind.PLACE,
+        targets={"pt-br": "Polônia", "PT": "Polónia", "de": "Polen"},
+        forbidden={"pt-BR": ["Polónia"], "pt-PT": ["-"]},
+        forms={"de": ["Polens"]},
+    )
+    assert dict(poland.targets) == {"pt-BR": "Polônia", "pt": "Polónia", "de": "Polen"}
+    assert dict(poland.forbidden) == {"pt-BR": ("Polónia",), "pt-PT": ()}
+    result = add_terms([poland], directory=directory)
+    assert result.new_columns == ["de", "forms_de", "forbidden_pt-PT"]
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "term,source_lang,kind,policy,pt,pt_BR,forbidden_pt_BR,de,forms_de,forbidden_pt-PT",
+        "Iran,en,place,translate,Irão,Irã,,,,",
+        "Poland,en,place,translate,Polónia,Polônia,Polónia,Polen,Polens,-",
+    ]
+    [_, loaded] = load_glossary([directory]).terms
+    assert loaded.target_form("pt_BR") == "Polônia"
+    assert loaded.forbidden_forms("pt-PT") == ()
+    assert loaded.accepted_forms("de-AT") == ("Polens",)
 
 
 def test_file_option_must_be_a_csv_file(glossary_dir: Path) -> None:

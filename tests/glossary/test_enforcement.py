@@ -16,10 +16,11 @@ import pytest
 
 from builders import REPOSITORY
 from transflow.engines.argos import ArgosEngine
-from transflow.engines.base import Engine, Hypothesis, Translation
+from transflow.engines.base import Engine
 from transflow.engines.bergamot import BergamotEngine
 from transflow.glossary.enforcement import PSEUDO_NAMES, TermEnforcer
 from transflow.glossary.model import Origin, Policy, Term, TermKind, load_glossary
+from transflow.glossary.placeholders import placeholder_pools
 from transflow.source.articles import read_article
 from transflow.testing.engines import RecordingEngine
 from transflow.translation.pipeline import article_sentences
@@ -139,9 +140,9 @@ def test_an_address_inside_a_longer_one_is_not_found() -> None:
     ]
 
 
-def test_a_mangled_address_is_flagged(argos_packages: Path) -> None:
+def test_a_mangled_address_is_flagged(argos_packages: Path, name_dropping: type[Engine]) -> None:
     [result] = enforce(
-        NameDroppingEngine(ArgosEngine()), ["Details are online at www.gov.il/Mission today."]
+        name_dropping(ArgosEngine()), ["Details are online at www.gov.il/Mission today."]
     )
     assert result.flagged
     assert [str(problem) for problem in result.problems] == [
@@ -150,52 +151,25 @@ def test_a_mangled_address_is_flagged(argos_packages: Path) -> None:
 
 
 def test_only_failing_sentences_go_back_to_the_engine(copy_engine: RecordingEngine) -> None:
+    pools = placeholder_pools(copy_engine, "en", "pt")  # probed here, if not yet
+    copy_engine.calls.clear()
     enforce(copy_engine, ["No names at all.", "He met Herzog."])
     first, second = copy_engine.calls
     assert first == ["No names at all.", "He met Herzog."]
-    assert second in ([f"He met {name}."] for name in PSEUDO_NAMES["person"])
+    assert second in ([f"He met {name}."] for name in pools.names["person"])
 
 
 def test_placeholders_avoid_words_already_in_the_sentence(copy_engine: RecordingEngine) -> None:
-    first_person_name = PSEUDO_NAMES["person"][0]
+    first_person_name = placeholder_pools(copy_engine, "en", "pt").names["person"][0]
     [result] = enforce(copy_engine, [f"{first_person_name} met Herzog."])
     assert result.text == f"{first_person_name.upper()} MET Herzog."
+    assert result.masked == ("Herzog",)
 
 
-class NameDroppingEngine(Engine):
-    """A real model whose output then loses every capitalised word but the first.
-
-    Models do drop names; this makes it happen on every round so the
-    fallback path (flag, never a silent violation) can be observed.
-    """
-
-    name = "name-dropping"
-
-    def __init__(self, inner: Engine) -> None:
-        self.inner = inner
-
-    def language_pairs(self) -> set[tuple[str, str]]:
-        return self.inner.language_pairs()
-
-    def model_id(self, source: str, target: str) -> str:
-        return self.inner.model_id(source, target)
-
-    def translate_batch(
-        self, sentences: Sequence[str], source: str, target: str, num_hypotheses: int = 1
-    ) -> list[Translation]:
-        return [
-            Translation(tuple(Hypothesis(self._drop(h.text), h.score) for h in result.hypotheses))
-            for result in self.inner.translate_batch(sentences, source, target, num_hypotheses)
-        ]
-
-    @staticmethod
-    def _drop(text: str) -> str:
-        first, *rest = text.split(" ")
-        return " ".join([first, *(word for word in rest if not word[:1].isupper())])
-
-
-def test_what_cannot_be_repaired_is_flagged_never_silent(argos_packages: Path) -> None:
-    engine = NameDroppingEngine(BergamotEngine())
+def test_what_cannot_be_repaired_is_flagged_never_silent(
+    argos_packages: Path, name_dropping: type[Engine]
+) -> None:
+    engine = name_dropping(BergamotEngine())
     [result] = enforce(engine, ["Yesterday Isaac Herzog visited Baku."])
     assert result.flagged
     assert {problem.term.text for problem in result.problems} == {"Isaac Herzog", "Baku"}

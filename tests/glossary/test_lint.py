@@ -92,9 +92,9 @@ def test_forbidden_approved_forms(tmp_path: Path) -> None:
         f"{path}:3: warning: the approved pt form 'Bacu' of 'keep' term 'Bacu' is forbidden by "
         f"'Baku' ({path}:2); a sentence with both would be flagged",
         f"{path}:4: error: the approved pt form 'Karabakh' of 'keep' term 'Karabakh' is also one "
-        "of its forbidden forms; every sentence with it would be flagged",
+        "of its forbidden forms (forbidden_pt); every sentence with it would be flagged",
         f"{path}:5: error: the approved pt form 'Irã' of 'Iran' is also one of its forbidden "
-        "forms; every sentence with it would be flagged",
+        "forms (forbidden_pt); every sentence with it would be flagged",
     ]
 
 

@@ -202,13 +202,14 @@ def test_workspace_glossary_reads_glossary_directory(
         pytest.param(
             "term,source_lang,kind,policy,portuguese,note\nBaku,en,place,keep,,\n",
             1,
-            "unknown column 'portuguese'",
+            "unknown column 'portuguese': unknown language 'portuguese': did you mean pt?",
             id="unknown-column",
         ),
         pytest.param(
             "# comment\n\nterm,source_lang,kind,policy,pt,note,Note\n",
             3,
-            "unknown column 'Note'",
+            "unknown column 'Note': unknown language 'Note' "
+            "(use a BCP 47 tag such as en, pt-BR or de)",
             id="unknown-column-after-comments",
         ),
         pytest.param(
@@ -227,7 +228,7 @@ def test_workspace_glossary_reads_glossary_directory(
         pytest.param(
             HEADER + "Baku,english,place,keep,,,\n",
             2,
-            "source_lang 'english' is not a language code",
+            "source_lang: unknown language 'english': did you mean en?",
             id="bad-source-lang",
         ),
         pytest.param(
@@ -313,7 +314,7 @@ def test_a_row_with_several_problems_reports_each(tmp_path: Path) -> None:
         ["empty", "term"],
         ["unknown", "policy"],
         ["unknown", "kind"],
-        ["source_lang", "'xx1'"],
+        ["source_lang:", "unknown"],
     ]
     assert [term.text for term in glossary.terms] == ["Baku"]
 
@@ -390,7 +391,7 @@ def test_conflicting_duplicate_is_an_error(tmp_path: Path, second_row: str) -> N
 
     assert messages(glossary) == [
         f"{path}:3: error: 'Iran' conflicts with its entry at {path}:2 "
-        "(different policy, kind, target, forbidden forms or article)"
+        "(different policy, kind, target, forbidden or inflected forms or article)"
     ]
 
 
@@ -529,3 +530,68 @@ def test_shipped_world_glossary_is_clean_and_complete_for_portuguese() -> None:
     by_text = {term.text: term for term in glossary.terms}
     assert by_text["Azerbaijan"].target_form("pt") == "Azerbaijão"
     assert by_text["Isaac Herzog"].target_form("pt") == "Isaac Herzog"
+
+
+# --- regional columns ----------------------------------------------------------------
+
+
+def test_regional_columns_are_normalised_tags_and_fall_back_to_the_base_language(
+    tmp_path: Path,
+) -> None:
+    glossary = load(
+        tmp_path / "g.csv",
+        "term,source_lang,kind,policy,PT,pt_BR,forbidden_pt,forbidden_pt-PT,pt-PT,"
+        "article_pt-BR,forms_DE,de,note\n"
+        "Iran,en,place,translate,Irã,,Irão,Irã,Irão,o,,Iran,\n"
+        "Poland,EN,place,translate,Polónia,Polônia,,-,,a,Polens,Polen,\n",
+    )
+    assert glossary.problems == []
+    iran, poland = glossary.terms
+    assert dict(iran.targets) == {"pt": "Irã", "pt-PT": "Irão", "de": "Iran"}
+    # pt-BR has no Iran cell: the pt column serves it; pt-PT has its own.
+    assert [iran.target_form(tag) for tag in ("pt", "pt-BR", "pt_BR", "PT-br", "pt-PT")] == [
+        "Irã",
+        "Irã",
+        "Irã",
+        "Irã",
+        "Irão",
+    ]
+    assert (iran.forbidden_forms("pt-BR"), iran.forbidden_forms("pt-PT")) == (("Irão",), ("Irã",))
+    assert (iran.article("pt-BR"), iran.article("pt-PT")) == ("o", None)
+    assert poland.source_lang == "en"
+    assert (poland.target_form("pt-BR"), poland.target_form("pt-PT")) == ("Polônia", "Polónia")
+    assert poland.forbidden_forms("pt-PT") == ()  # "-": nothing forbidden there
+    assert poland.accepted_forms("de-CH") == ("Polens",)
+    assert poland.accepted_forms("pt") is None
+    assert [t.text for t in glossary.for_pair("en", "pt-BR")] == ["Iran", "Poland"]
+    assert [t.text for t in glossary.for_pair("en-GB", "pt_PT")] == ["Iran", "Poland"]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        pytest.param(
+            "term,source_lang,kind,policy,xx,note",
+            "unknown column 'xx': unknown language 'xx' (use a BCP 47 tag such as en, pt-BR or de)",
+            id="invalid-tag",
+        ),
+        pytest.param(
+            "term,source_lang,kind,policy,pt,forbidden_english",
+            "unknown column 'forbidden_english': unknown language 'english': did you mean en?",
+            id="invalid-tag-after-a-prefix",
+        ),
+        pytest.param(
+            "term,source_lang,kind,policy,pt_BR,pt-br",
+            "a column appears twice in the header",
+            id="one-tag-spelled-twice",
+        ),
+    ],
+)
+def test_a_column_whose_tag_is_no_language_is_an_error_at_the_header(
+    tmp_path: Path, header: str, message: str
+) -> None:
+    path = tmp_path / "g.csv"
+    glossary = load(path, header + "\nIran,en,place,keep,,\n")
+    assert messages(glossary)[0] == f"{path}:1: error: {message}"
+    with pytest.raises(GlossaryError, match=f"^{path}:1: "):
+        glossary.raise_for_errors()

@@ -13,7 +13,14 @@ from builders import DATA, REPO_GLOSSARY
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.editing import new_term
 from transflow.glossary.model import GlossaryError, Origin, Policy, Term, TermKind, load_glossary
-from transflow.glossary.tbx import export_csv, export_tbx, read_csv, read_tbx, read_terms
+from transflow.glossary.tbx import (
+    ImportedTerms,
+    export_csv,
+    export_tbx,
+    read_csv,
+    read_tbx,
+    read_terms,
+)
 
 DATA = DATA / "glossary"
 
@@ -141,10 +148,53 @@ def test_tbx_from_another_tool_with_defaults() -> None:
     assert iran.kind is TermKind.OTHER  # subject field "Geography" is not a transflow kind
     assert dict(iran.targets) == {"pt-BR": "Irã"}
     assert iran.forbidden == {"pt-BR": ("Irão",)}
+    # An admitted term is an accepted alternative: it passes the check as a variant.
+    assert iran.forms == {"pt-BR": ("República Islâmica do Irã",)}
     assert iran.origin == Origin(DATA / "other-tool.tbx", 28)
+    assert imported.warnings == []
+
+
+def test_several_usable_terms_keep_the_first_and_say_so(tmp_path: Path) -> None:
+    path = tbx(
+        tmp_path,
+        '<termEntry id="c1"><langSet xml:lang="en"><tig><term>Iran</term></tig></langSet>'
+        '<langSet xml:lang="pt_br"><tig><term>Irã</term></tig><tig><term>Irão</term></tig>'
+        "</langSet></termEntry>",
+    )
+    imported = read_tbx(path)
+    [iran] = imported.terms
+    assert dict(iran.targets) == {"pt-BR": "Irã"}
     [warning] = imported.warnings
-    assert warning.startswith(f"{DATA / 'other-tool.tbx'}:28: 'Iran' has several pt-BR terms")
-    assert "República Islâmica do Irã" in warning
+    assert warning == f"{path}:4: 'Iran' has several pt-BR terms; kept 'Irã', ignored 'Irão'"
+
+
+def test_only_admitted_terms_give_the_target_form_and_its_variants(tmp_path: Path) -> None:
+    admitted = '<termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>'
+    path = tbx(
+        tmp_path,
+        '<termEntry id="c1"><langSet xml:lang="en"><tig><term>Baku</term></tig></langSet>'
+        f'<langSet xml:lang="de"><tig><term>Baku</term>{admitted}</tig>'
+        f"<tig><term>Bakus</term>{admitted}</tig></langSet></termEntry>",
+    )
+    [baku] = read_tbx(path).terms
+    assert (dict(baku.targets), dict(baku.forms)) == ({"de": "Baku"}, {"de": ("Bakus",)})
+    assert read_tbx_text(export_tbx([baku]), tmp_path).terms[0].forms == {"de": ("Bakus",)}
+
+
+def read_tbx_text(text: str, directory: Path) -> ImportedTerms:
+    path = directory / "again.tbx"
+    path.write_text(text, encoding="utf-8")
+    return read_tbx(path)
+
+
+def test_a_language_tag_that_is_none_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tbx(
+        tmp_path,
+        '<termEntry id="c1"><langSet xml:lang="en"><tig><term>Baku</term></tig></langSet>\n'
+        '<langSet xml:lang="english"><tig><term>Bacu</term></tig></langSet></termEntry>',
+    )
+    with pytest.raises(InputError, match=r"in\.tbx:5: xml:lang 'english': .*did you mean en\?"):
+        read_tbx(path)
 
 
 def test_source_language_may_be_named_and_matches_regional_variants() -> None:

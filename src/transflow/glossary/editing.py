@@ -36,12 +36,14 @@ from transflow.fileio import write_text_atomically
 from transflow.glossary.model import (
     ARTICLE_PREFIX,
     DEFAULT_LOCATION,
-    FORBIDDEN_PREFIX,
     FORBIDDEN_SEPARATOR,
+    NONE_HERE,
     REQUIRED_COLUMNS,
+    ColumnKind,
     CsvRecord,
     Glossary,
     GlossaryError,
+    LanguageColumn,
     Origin,
     Policy,
     Term,
@@ -50,7 +52,9 @@ from transflow.glossary.model import (
     csv_records,
     glossary_files,
     load_glossary,
+    parse_column,
 )
+from transflow.languages import UnknownLanguageError, normalise
 
 __all__ = [
     "COMMAND_LINE",
@@ -117,32 +121,27 @@ def new_term(
     articles: Mapping[str, str] | None = None,
     note: str = "",
     origin: Origin = COMMAND_LINE,
+    forms: Mapping[str, Sequence[str]] | None = None,
 ) -> Term:
     """A term in exactly the form the loader would read it back (values stripped, no empties).
 
-    Without ``policy`` a term with a target form is ``translate`` and one
-    without is ``keep``: the only reading of an entry that names no policy
-    (a command line, a TBX file from another tool) that cannot lose a
-    translation the maintainer typed.
+    Languages may be spelled any way (``pt_BR``); they are kept as normalised
+    tags, as the loader keeps them. Without ``policy`` a term with a target
+    form is ``translate`` and one without is ``keep``: the only reading of an
+    entry that names no policy (a command line, a TBX file from another tool)
+    that cannot lose a translation the maintainer typed.
     """
     text = text.strip()
     if not text:
         raise TransflowError("the term is empty")
     clean_targets = {
-        language.strip(): form.strip() for language, form in (targets or {}).items() if form.strip()
+        normalise(language): form.strip()
+        for language, form in (targets or {}).items()
+        if form.strip()
     }
-    clean_forbidden: dict[str, tuple[str, ...]] = {}
-    for language, forms in (forbidden or {}).items():
-        kept = tuple(form.strip() for form in forms if form.strip())
-        for form in kept:
-            if FORBIDDEN_SEPARATOR in form:
-                raise TransflowError(
-                    f"forbidden form {form!r} contains {FORBIDDEN_SEPARATOR!r}, which separates "
-                    "forms in the glossary; give each form separately"
-                )
-        if kept:
-            clean_forbidden[language.strip()] = kept
-    clean_articles = {language.strip(): a.strip() for language, a in (articles or {}).items()}
+    clean_articles = {
+        normalise(language): article.strip() for language, article in (articles or {}).items()
+    }
     for language, article in clean_articles.items():
         if (problem := article_problem(ARTICLE_PREFIX + language, article)) is not None:
             raise TransflowError(problem)
@@ -150,15 +149,40 @@ def new_term(
         policy = Policy.TRANSLATE if clean_targets else Policy.KEEP
     return Term(
         text=text,
-        source_lang=source_lang.strip(),
+        source_lang=normalise(source_lang),
         kind=kind,
         policy=policy,
         targets=clean_targets,
-        forbidden=clean_forbidden,
+        forbidden=_form_lists(forbidden, "forbidden form"),
         note=note.strip(),
         origin=origin,
         articles=clean_articles,
+        forms=_form_lists(forms, "inflected form"),
     )
+
+
+def _form_lists(
+    values: Mapping[str, Sequence[str]] | None, what: str
+) -> dict[str, tuple[str, ...]]:
+    """Forms by normalised language, stripped, without empty ones or languages left empty.
+
+    ``-`` alone is kept as the loader reads it: an empty list, "none here".
+    """
+    lists: dict[str, tuple[str, ...]] = {}
+    for language, forms in (values or {}).items():
+        kept = tuple(form.strip() for form in forms if form.strip())
+        if kept == (NONE_HERE,):
+            lists[normalise(language)] = ()
+            continue
+        for form in kept:
+            if FORBIDDEN_SEPARATOR in form:
+                raise TransflowError(
+                    f"{what} {form!r} contains {FORBIDDEN_SEPARATOR!r}, which separates "
+                    "forms in the glossary; give each form separately"
+                )
+        if kept:
+            lists[normalise(language)] = kept
+    return lists
 
 
 def parse_language_values(
@@ -191,6 +215,10 @@ def _differences(first: Term, second: Term) -> list[str]:
         differences.append("forbidden forms")
     if dict(first.articles) != dict(second.articles):
         differences.append("articles")
+    if {k: frozenset(v) for k, v in first.forms.items()} != {
+        k: frozenset(v) for k, v in second.forms.items()
+    }:
+        differences.append("inflected forms")
     if first.note != second.note:
         differences.append("note")
     return differences
@@ -231,27 +259,21 @@ def find_terms(
 
 def glossary_columns(terms: Iterable[Term]) -> list[str]:
     """A header for ``terms``: the required columns, each language's columns, then the note."""
-    targets: set[str] = set()
-    forbidden: set[str] = set()
-    articles: set[str] = set()
+    used: dict[ColumnKind, set[str]] = {kind: set() for kind in ColumnKind}
     for term in terms:
-        targets.update(language for language, form in term.targets.items() if form)
-        forbidden.update(language for language, forms in term.forbidden.items() if forms)
-        articles.update(language for language, article in term.articles.items() if article)
+        used[ColumnKind.TARGET].update(language for language, form in term.targets.items() if form)
+        used[ColumnKind.FORBIDDEN].update(term.forbidden)
+        used[ColumnKind.ARTICLE].update(lang for lang, article in term.articles.items() if article)
+        used[ColumnKind.FORMS].update(term.forms)
     columns = list(REQUIRED_COLUMNS)
-    for language in sorted(targets | forbidden | articles):
-        if language in targets:
-            columns.append(language)
-        if language in forbidden:
-            columns.append(FORBIDDEN_PREFIX + language)
-        if language in articles:
-            columns.append(ARTICLE_PREFIX + language)
+    for language in sorted(set().union(*used.values())):
+        columns += [kind.value + language for kind in ColumnKind if language in used[kind]]
     columns.append(NOTE_COLUMN)
     return columns
 
 
 def row_values(term: Term, columns: Sequence[str]) -> list[str]:
-    """The term's field for each column ("" where it has nothing)."""
+    """The term's field for each column ("" where it has nothing), whatever the tag spelling."""
     fixed = {
         "term": term.text,
         "source_lang": term.source_lang,
@@ -263,14 +285,32 @@ def row_values(term: Term, columns: Sequence[str]) -> list[str]:
     for column in columns:
         if column in fixed:
             values.append(fixed[column])
-        elif column.startswith(FORBIDDEN_PREFIX):
-            forms = term.forbidden.get(column.removeprefix(FORBIDDEN_PREFIX), ())
-            values.append(FORBIDDEN_SEPARATOR.join(forms))
-        elif column.startswith(ARTICLE_PREFIX):
-            values.append(term.articles.get(column.removeprefix(ARTICLE_PREFIX), ""))
+            continue
+        language = _language_column(column)
+        if language is None:
+            values.append("")
+        elif language.kind is ColumnKind.TARGET:
+            values.append(term.targets.get(language.language, ""))
+        elif language.kind is ColumnKind.ARTICLE:
+            values.append(term.articles.get(language.language, ""))
         else:
-            values.append(term.targets.get(column, ""))
+            lists = term.forbidden if language.kind is ColumnKind.FORBIDDEN else term.forms
+            forms = lists.get(language.language)
+            values.append("" if forms is None else FORBIDDEN_SEPARATOR.join(forms) or NONE_HERE)
     return values
+
+
+def _language_column(column: str) -> LanguageColumn | None:
+    try:
+        return parse_column(column)
+    except UnknownLanguageError:
+        return None
+
+
+def _column_identity(column: str) -> str:
+    """One name per column however its tag is spelled: ``pt_BR`` and ``pt-BR`` are one."""
+    language = _language_column(column)
+    return language.name if language is not None else column
 
 
 def render_csv_row(values: Sequence[str], newline: str = "\n") -> str:
@@ -333,7 +373,8 @@ class _GlossaryText:
     def add_columns(self, wanted: Sequence[str]) -> list[str]:
         """Append the columns of ``wanted`` the header lacks; every row gets empty fields."""
         header, *data = self.rows
-        missing = [column for column in wanted if column not in self.columns]
+        present = {_column_identity(column) for column in self.columns}
+        missing = [column for column in wanted if _column_identity(column) not in present]
         if not missing:
             return []
         width = len(header.fields) + len(missing)

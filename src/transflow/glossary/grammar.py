@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from transflow.languages import UnknownLanguageError, base
+
 NO_ARTICLE = "-"
 
 
@@ -85,8 +87,11 @@ RULES: dict[str, ArticleRules] = {
 
 
 def rules_for(language: str) -> ArticleRules | None:
-    """The article rules of a language code ("pt-BR" uses "pt"), if transflow has them."""
-    return RULES.get(language.replace("_", "-").split("-")[0].lower())
+    """The article rules of a language tag ("pt-BR", "pt_PT" use "pt"), if transflow has them."""
+    try:
+        return RULES.get(base(language))
+    except UnknownLanguageError:
+        return None
 
 
 # The word before a term, the spaces after it, perhaps an opening quote.

@@ -1,8 +1,11 @@
 """``transflow glossary check``: everything wrong or surprising in a glossary, one line each.
 
 Loading already reports what makes a glossary unusable (bad rows, conflicting
-duplicates). These checks find what loads fine but will not do what the
-maintainer meant, judged with the same matcher translation uses:
+duplicates, an approved form that its own row forbids: see
+``transflow.glossary.model.term_problems``), so every command refuses such a
+glossary, and this report starts with those errors. These checks find what
+loads fine but will not do what the maintainer meant, judged with the same
+matcher translation uses:
 
 * a term that contains another as a whole word ("Michal Herzog" and
   "Herzog"): expected, reported as *info*, because inside the longer term the
@@ -12,10 +15,10 @@ maintainer meant, judged with the same matcher translation uses:
   apostrophes): *warning*;
 * two terms that differ only in case ("Gala" and "gala"): matching is
   case-sensitive, so both apply, which is rarely meant: *warning*;
-* a term whose approved form in a language is also a forbidden form there:
-  for the same term every sentence with it would be flagged (*error*); for
-  another term, every sentence with both (*warning*). The usual case is a
-  ``keep`` term whose text another term forbids;
+* a term whose approved form in a language is forbidden there by another
+  term: every sentence with both would be flagged (*warning*; the same row
+  forbidding its own form is a loading error). The usual case is a ``keep``
+  term whose text another term forbids;
 * a ``translate`` term with no form for a language the workspace translates
   into: it is not enforced there (*warning*).
 
@@ -33,6 +36,7 @@ from pathlib import Path
 # The matcher's own whole-word rule, so containment is judged exactly as matching is.
 from transflow.glossary.matching import TermMatcher, fold, is_word_character
 from transflow.glossary.model import Glossary, GlossaryProblem, Origin, Policy, Term
+from transflow.languages import UnknownLanguageError, normalise
 
 __all__ = ["Finding", "Severity", "check_glossary", "summary", "workspace_languages"]
 
@@ -54,10 +58,20 @@ class Finding:
 
 
 def workspace_languages(locales: Path) -> list[str]:
-    """The languages the workspace translates into: the language directories of the queue."""
+    """The languages the workspace translates into: the queue's language folders, as tags.
+
+    Folders are named the gettext way (``pt_BR``); other folders are not languages.
+    """
     if not locales.is_dir():
         return []
-    return sorted(path.name for path in locales.iterdir() if path.is_dir())
+    languages = set()
+    for path in locales.iterdir():
+        if path.is_dir():
+            try:
+                languages.add(normalise(path.name))
+            except UnknownLanguageError:
+                continue
+    return sorted(languages)
 
 
 def check_glossary(glossary: Glossary, languages: Sequence[str] = ()) -> list[Finding]:
@@ -166,13 +180,13 @@ def _case_variants(terms: Sequence[Term]) -> list[Finding]:
 
 
 def _forbidden_approved_forms(terms: Sequence[Term]) -> list[Finding]:
-    """Approved forms that contain a form forbidden in the same language."""
+    """Approved forms that contain a form another term forbids in the same language."""
     findings = []
     languages = {language for term in terms for language in term.forbidden}
     for language in sorted(languages):
         forbidding: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
-            for form in term.forbidden.get(language, ()):
+            for form in term.forbidden_forms(language):
                 forbidding[form].append(term)
         matcher: TermMatcher[str] = TermMatcher((form, form) for form in forbidding)
         for term in terms:
@@ -181,19 +195,13 @@ def _forbidden_approved_forms(terms: Sequence[Term]) -> list[Finding]:
                 continue
             for match in matcher.find(approved):
                 for other in forbidding[match.value]:
-                    findings.append(_forbidden_finding(term, other, approved, language))
+                    if other is not term:  # a row forbidding its own form fails to load
+                        findings.append(_forbidden_finding(term, other, approved, language))
     return findings
 
 
 def _forbidden_finding(term: Term, forbidder: Term, approved: str, language: str) -> Finding:
     what = f"'keep' term {term.text!r}" if term.policy is Policy.KEEP else repr(term.text)
-    if forbidder is term:
-        return Finding(
-            term.origin,
-            Severity.ERROR,
-            f"the approved {language} form {approved!r} of {what} is also one of its forbidden "
-            f"forms; every sentence with it would be flagged",
-        )
     return Finding(
         term.origin,
         Severity.WARNING,

@@ -61,6 +61,24 @@ def is_word_character(character: str) -> bool:
     return character.isalnum() or character == "_" or unicodedata.category(character)[0] == "M"
 
 
+def contains_whole_word(text: str, part: str) -> bool:
+    """Whether ``part`` occurs in ``text`` as a whole word, by the matcher's rules.
+
+    For checking a few forms against each other (a glossary row's approved
+    and forbidden forms), where compiling an automaton would cost more.
+    """
+    text, part = fold(text), fold(part)
+    start = text.find(part) if part else -1
+    while start >= 0:
+        end = start + len(part)
+        before_ok = start == 0 or not is_word_character(text[start - 1])
+        after_ok = end == len(text) or not is_word_character(text[end])
+        if before_ok and after_ok:
+            return True
+        start = text.find(part, start + 1)
+    return False
+
+
 class TermMatcher(Generic[Value]):
     """Patterns compiled once; ``find`` is then called per sentence.
 

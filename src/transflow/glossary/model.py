@@ -3,6 +3,10 @@
 A glossary maintainer edits these files by hand or with ``transflow glossary
 add``; translation depends on them being right, so loading reports every
 problem with ``file:line`` and a glossary with errors is never half-applied.
+Loading is also where a glossary is *validated*: a row that would make every
+sentence with its term fail (an approved form that is also forbidden) is an
+error here, so every command that uses the glossary refuses it, not only
+``transflow glossary check``.
 
 One row per source term::
 
@@ -14,7 +18,19 @@ One row per source term::
 the approved form in the target-language column). Optional
 ``forbidden_<lang>`` columns list renderings the engine must never produce
 (``|``-separated), e.g. the European ``Polónia`` where Brazilian ``Polônia``
-is approved. Lines starting with ``#`` are comments.
+is approved; ``article_<lang>`` gives the definite article the approved form
+takes; ``forms_<lang>`` lists the inflected forms accepted besides the
+approved one (``Aliyevs|Aliyev'in``), where the lemmatiser should not decide
+(``transflow.glossary.inflection``). Lines starting with ``#`` are comments.
+
+Language columns are BCP 47 tags in any spelling (``pt-BR``, ``pt_BR``,
+``PT``), read as the tag ``transflow.languages.normalise`` gives; a column
+whose tag is not a language is an error. A target falls back along
+``transflow.languages.fallbacks``: translating into ``pt-BR`` uses the
+``pt-BR`` column where the row has a value there, else the ``pt`` column, and
+so for each kind of column separately. ``-`` in a ``forbidden_<lang>`` or
+``forms_<lang>`` cell means "none here", so a regional column can stop the
+base column's values from applying.
 """
 
 from __future__ import annotations
@@ -22,14 +38,16 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from transflow.errors import TransflowError
 from transflow.glossary.grammar import NO_ARTICLE, RULES, rules_for
+from transflow.glossary.matching import contains_whole_word
+from transflow.languages import UnknownLanguageError, fallbacks, normalise
 
 
 class Policy(StrEnum):
@@ -49,11 +67,68 @@ REQUIRED_COLUMNS = ("term", "source_lang", "kind", "policy")
 OPTIONAL_COLUMNS = ("note",)
 FORBIDDEN_PREFIX = "forbidden_"
 ARTICLE_PREFIX = "article_"
+FORMS_PREFIX = "forms_"
 FORBIDDEN_SEPARATOR = "|"
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+# In a forbidden_<lang> or forms_<lang> cell: "none here, do not inherit the base language's".
+NONE_HERE = "-"
 _KIND_ALIASES = {"organization": TermKind.ORGANISATION, "org": TermKind.ORGANISATION}
 _POLICY_VALUES = frozenset(policy.value for policy in Policy)
 _KIND_VALUES = frozenset(kind.value for kind in TermKind)
+
+V = TypeVar("V")
+
+
+class ColumnKind(StrEnum):
+    """What a language column of a glossary file holds."""
+
+    TARGET = ""  # the approved form: the column is the language tag itself
+    FORBIDDEN = FORBIDDEN_PREFIX
+    ARTICLE = ARTICLE_PREFIX
+    FORMS = FORMS_PREFIX
+
+
+@dataclass(frozen=True)
+class LanguageColumn:
+    """A language column: its kind and its normalised language tag (``forbidden_pt_BR``)."""
+
+    kind: ColumnKind
+    language: str
+
+    @property
+    def name(self) -> str:
+        """The column as transflow writes it: ``forbidden_pt-BR``."""
+        return f"{self.kind.value}{self.language}"
+
+
+def parse_column(column: str) -> LanguageColumn | None:
+    """The language column ``column`` names; None for the fixed columns (term, note, …).
+
+    Raises :class:`UnknownLanguageError` when the language part is not a
+    language tag (``xx``, ``portuguese``, ``forbidden_english``).
+    """
+    if column in REQUIRED_COLUMNS or column in OPTIONAL_COLUMNS:
+        return None
+    for kind in (ColumnKind.FORBIDDEN, ColumnKind.ARTICLE, ColumnKind.FORMS):
+        if column.startswith(kind.value):
+            return LanguageColumn(kind, normalise(column.removeprefix(kind.value)))
+    return LanguageColumn(ColumnKind.TARGET, normalise(column))
+
+
+@functools.lru_cache(maxsize=256)
+def _chain(language: str) -> tuple[str, ...]:
+    """The tags whose columns serve ``language``, most specific first."""
+    try:
+        return tuple(fallbacks(language))
+    except UnknownLanguageError:
+        return (language,)
+
+
+def resolve(values: Mapping[str, V], language: str) -> tuple[str, V] | None:
+    """The most specific ``(tag, value)`` of ``values`` that serves ``language``, if any."""
+    for tag in _chain(language):
+        if tag in values:
+            return tag, values[tag]
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,24 +142,58 @@ class Origin:
 
 @dataclass(frozen=True)
 class Term:
+    """One glossary row. Per-language mappings are keyed by normalised tag (``pt-BR``)."""
+
     text: str
     source_lang: str
     kind: TermKind
     policy: Policy
     # Dicts are not hashable; terms are hashed by the other fields.
     targets: Mapping[str, str] = field(hash=False)
+    # Forbidden renderings by language; an empty tuple is a "-" cell (none, do not inherit).
     forbidden: Mapping[str, tuple[str, ...]] = field(hash=False)
     note: str
     origin: Origin
     # The definite article the target form takes, by language ("a", or "-" for
     # none), so masking can correct the article before it (``term_articles``).
     articles: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Accepted inflected forms by language; an empty tuple is a "-" cell (the
+    # approved form only, no lemmatiser).
+    forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     def target_form(self, language: str) -> str | None:
-        """The exact text the translation must contain, or None if none is approved."""
+        """The exact text the translation must contain, or None if none is approved.
+
+        ``language`` is any spelling of a tag; a regional one falls back to its
+        base language's column (``pt-BR`` → ``pt``).
+        """
+        found = resolve(self.targets, language)
         if self.policy is Policy.KEEP:
-            return self.targets.get(language) or self.text
-        return self.targets.get(language) or None
+            return found[1] if found else self.text
+        return found[1] if found else None
+
+    def forbidden_forms(self, language: str) -> tuple[str, ...]:
+        """The renderings that must never appear in ``language``."""
+        found = resolve(self.forbidden, language)
+        return found[1] if found else ()
+
+    def article(self, language: str) -> str | None:
+        """The definite article of the approved form in ``language`` (``-`` for none), if given."""
+        found = resolve(self.articles, language)
+        return found[1] if found else None
+
+    def accepted_forms(self, language: str) -> tuple[str, ...] | None:
+        """The inflected forms the glossary accepts in ``language``; None if it lists none.
+
+        An empty tuple means the glossary says "the approved form only"; None
+        leaves the decision to the lemmatiser (``transflow.glossary.inflection``).
+        """
+        found = resolve(self.forms, language)
+        return found[1] if found else None
+
+    def languages(self) -> set[str]:
+        """Every language tag this row has a column value for."""
+        return {*self.targets, *self.forbidden, *self.articles, *self.forms}
 
 
 @dataclass(frozen=True)
@@ -107,22 +216,25 @@ class Glossary:
         return [problem for problem in self.problems if problem.is_error]
 
     def for_pair(self, source: str, target: str) -> list[Term]:
-        """The terms that apply when translating ``source`` → ``target``.
+        """The terms that apply when translating ``source`` → ``target`` (any tag spelling).
 
-        A ``translate`` term without a form for ``target`` cannot be enforced;
-        ``missing_targets`` reports those so the caller can warn.
+        A term written for ``en`` applies to ``en-GB`` sources; a ``translate``
+        term without a form for ``target`` (or its base language) cannot be
+        enforced; ``missing_targets`` reports those so the caller can warn.
         """
+        sources = set(_chain(source))
         return [
             term
             for term in self.terms
-            if term.source_lang == source and term.target_form(target) is not None
+            if term.source_lang in sources and term.target_form(target) is not None
         ]
 
     def missing_targets(self, source: str, target: str) -> list[Term]:
+        sources = set(_chain(source))
         return [
             term
             for term in self.terms
-            if term.source_lang == source and term.target_form(target) is None
+            if term.source_lang in sources and term.target_form(target) is None
         ]
 
     def raise_for_errors(self) -> None:
@@ -277,7 +389,11 @@ def _rows(path: Path, text: str, glossary: Glossary) -> Iterator[tuple[int, list
             glossary.problems.append(GlossaryProblem(Origin(path, record.first + 1), record.error))
 
 
-def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list[str] | None:
+# A header's columns: the fixed ones by name, the language columns parsed, unknown ones None.
+_Columns = list[tuple[str, LanguageColumn | None]]
+
+
+def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> _Columns | None:
     columns = [column.strip() for column in header]
     if len(columns) == 1 and any(separator in columns[0] for separator in ";\t|"):
         glossary.problems.append(
@@ -294,31 +410,19 @@ def _check_header(origin: Origin, header: list[str], glossary: Glossary) -> list
             )
         )
         return None
+    parsed: _Columns = []
     for column in columns:
-        if not _is_known_column(column):
-            glossary.problems.append(GlossaryProblem(origin, f"unknown column {column!r}"))
-    if len(set(columns)) != len(columns):
+        try:
+            parsed.append((column, parse_column(column)))
+        except UnknownLanguageError as error:
+            glossary.problems.append(GlossaryProblem(origin, f"unknown column {column!r}: {error}"))
+            parsed.append((column, None))
+    # "pt_BR" and "pt-BR" are one column: the same tag spelled twice.
+    identities = [language.name if language else name for name, language in parsed]
+    if len(set(identities)) != len(identities):
         glossary.problems.append(GlossaryProblem(origin, "a column appears twice in the header"))
         return None
-    return columns
-
-
-def _is_known_column(column: str) -> bool:
-    if column in REQUIRED_COLUMNS or column in OPTIONAL_COLUMNS:
-        return True
-    language = column.removeprefix(FORBIDDEN_PREFIX).removeprefix(ARTICLE_PREFIX)
-    return bool(_LANGUAGE_CODE.match(language))
-
-
-@functools.lru_cache(maxsize=16)
-def _language_columns(
-    columns: tuple[str, ...],
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The target-language, ``forbidden_<lang>`` and ``article_<lang>`` columns of a header."""
-    targets = tuple(column for column in columns if _LANGUAGE_CODE.match(column))
-    forbidden = tuple(column for column in columns if column.startswith(FORBIDDEN_PREFIX))
-    articles = tuple(column for column in columns if column.startswith(ARTICLE_PREFIX))
-    return targets, forbidden, articles
+    return parsed
 
 
 def article_problem(column: str, value: str) -> str | None:
@@ -333,15 +437,28 @@ def article_problem(column: str, value: str) -> str | None:
     return None
 
 
+def split_forms(value: str) -> tuple[str, ...]:
+    """The forms of a ``forbidden_<lang>`` or ``forms_<lang>`` cell; ``-`` is none."""
+    if value.strip() == NONE_HERE:
+        return ()
+    return tuple(form.strip() for form in value.split(FORBIDDEN_SEPARATOR) if form.strip())
+
+
 def _parse_row(
-    origin: Origin, columns: Sequence[str], row: list[str], glossary: Glossary
+    origin: Origin, columns: _Columns, row: list[str], glossary: Glossary
 ) -> Term | None:
     if len(row) > len(columns):
         glossary.problems.append(
             GlossaryProblem(origin, f"{len(row)} fields but the header has {len(columns)} columns")
         )
         return None
-    values = {column: value.strip() for column, value in zip(columns, row, strict=False)}
+    values: dict[str, str] = {}
+    by_kind: dict[ColumnKind, dict[str, str]] = {kind: {} for kind in ColumnKind}
+    for (name, language), value in zip(columns, row, strict=False):
+        if language is None:
+            values[name] = value.strip()
+        elif value.strip():
+            by_kind[language.kind][language.language] = value.strip()
     problems = []
     text = values.get("term", "")
     if not text:
@@ -356,38 +473,77 @@ def _parse_row(
             f"unknown kind {values.get('kind', '')!r} (use {', '.join(k.value for k in TermKind)})"
         )
     source_lang = values.get("source_lang", "")
-    if not _LANGUAGE_CODE.match(source_lang):
-        problems.append(f"source_lang {source_lang!r} is not a language code")
-    target_columns, forbidden_columns, article_columns = _language_columns(tuple(columns))
-    articles = {column: values[column] for column in article_columns if values.get(column)}
+    try:
+        source_lang = normalise(source_lang)
+    except UnknownLanguageError as error:
+        problems.append(f"source_lang: {error}")
+    articles = by_kind[ColumnKind.ARTICLE]
     problems += [
         problem
-        for column, value in articles.items()
-        if (problem := article_problem(column, value)) is not None
+        for language, value in articles.items()
+        if (problem := article_problem(ARTICLE_PREFIX + language, value)) is not None
     ]
     for problem in problems:
         glossary.problems.append(GlossaryProblem(origin, problem))
     if problems:
         return None
-    targets = {column: values[column] for column in target_columns if values.get(column)}
-    forbidden = {
-        column.removeprefix(FORBIDDEN_PREFIX): tuple(
-            form.strip() for form in values[column].split(FORBIDDEN_SEPARATOR) if form.strip()
-        )
-        for column in forbidden_columns
-        if values.get(column)
-    }
-    return Term(
+    term = Term(
         text=text,
         source_lang=source_lang,
         kind=TermKind(kind),
         policy=Policy(policy_text),
-        targets=targets,
-        forbidden=forbidden,
+        targets=by_kind[ColumnKind.TARGET],
+        forbidden={tag: split_forms(value) for tag, value in by_kind[ColumnKind.FORBIDDEN].items()},
         note=values.get("note", ""),
         origin=origin,
-        articles={column.removeprefix(ARTICLE_PREFIX): value for column, value in articles.items()},
+        articles=articles,
+        forms={tag: split_forms(value) for tag, value in by_kind[ColumnKind.FORMS].items()},
     )
+    row_problems = term_problems(term)
+    glossary.problems += [GlossaryProblem(origin, problem) for problem in row_problems]
+    return None if row_problems else term
+
+
+def term_problems(term: Term) -> list[str]:
+    """What makes a well-formed row unusable: every sentence with its term would be flagged.
+
+    * an approved form (or an accepted inflected form) that is, or holds as a
+      whole word, one of the term's own forbidden forms in the same language —
+      with regional columns judged as translation sees them, so a ``pt-PT``
+      form inheriting ``forbidden_pt`` counts;
+    * inflected forms listed for a language the term has no approved form in.
+
+    Checked when the glossary loads, so ``translate``, ``batch``, ``review``,
+    ``check`` and the glossary editor all refuse such a row, with its line.
+    """
+    problems = []
+    for language in sorted(term.languages()):
+        approved = term.target_form(language)
+        if approved is None:
+            if term.accepted_forms(language):
+                problems.append(
+                    f"{FORMS_PREFIX}{language}: {term.text!r} has no {language} form to inflect"
+                )
+            continue
+        forbidden = term.forbidden_forms(language)
+        if not forbidden:
+            continue
+        source = resolve(term.forbidden, language)
+        column = FORBIDDEN_PREFIX + (source[0] if source else language)
+        inherited = f", which {language} inherits" if source and source[0] != language else ""
+        what = f"'keep' term {term.text!r}" if term.policy is Policy.KEEP else repr(term.text)
+        for label, form in [("approved", approved)] + [
+            ("accepted inflected", variant) for variant in term.accepted_forms(language) or ()
+        ]:
+            clash = next((f for f in forbidden if contains_whole_word(form, f)), None)
+            if clash is not None:
+                same = "is also" if clash == form else f"contains {clash!r},"
+                problems.append(
+                    f"the {label} {language} form {form!r} of {what} {same} one of its "
+                    f"forbidden forms ({column}{inherited}); every sentence with it would be "
+                    "flagged"
+                )
+    return problems
 
 
 def _check_duplicates(glossary: Glossary) -> None:
@@ -410,7 +566,7 @@ def _check_duplicates(glossary: Glossary) -> None:
                 GlossaryProblem(
                     term.origin,
                     f"{term.text!r} conflicts with its entry at {earlier.origin} "
-                    "(different policy, kind, target, forbidden forms or article)",
+                    "(different policy, kind, target, forbidden or inflected forms or article)",
                 )
             )
         else:
@@ -424,4 +580,11 @@ def _check_duplicates(glossary: Glossary) -> None:
 
 def _meaning(term: Term) -> tuple[object, ...]:
     """What a row decides about its term (everything but the note and origin)."""
-    return (term.policy, term.kind, dict(term.targets), dict(term.forbidden), dict(term.articles))
+    return (
+        term.policy,
+        term.kind,
+        dict(term.targets),
+        dict(term.forbidden),
+        dict(term.articles),
+        dict(term.forms),
+    )

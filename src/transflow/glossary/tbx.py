@@ -20,28 +20,37 @@ stable across exports)::
         <tig><term>Baku</term>
              <termNote type="partOfSpeech">properNoun</termNote></tig>   kinds other than "other"
       </langSet>
-      <langSet xml:lang="pt">                             one per target or forbidden language
+      <langSet xml:lang="pt">                             one per language with a form
         <tig><term>Bacu</term>
              <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
         <tig><term>Bacú</term>
              <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
       </langSet>
+      <langSet xml:lang="de">                             forms_de: accepted inflected forms
+        <tig><term>Bakus</term>
+             <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig>
+      </langSet>
     </termEntry>
 
 Why these: ``subjectField``, ``partOfSpeech`` and the ``*-admn-sts`` statuses
-are TBX-Basic data categories that other tools display and validate, and a
+are TBX-Basic data categories that other tools display and validate, a
 deprecated term is exactly what a forbidden rendering is (translate-toolkit
-reads it as obsolete). ``Translation needed`` = ``No`` is how TermWeb marks a
-term not to translate, and translate-toolkit and Weblate read it that way, so
-``keep`` survives a trip through those tools. The entity kind has no TBX data
-category of its own; the subject field is the concept-level classifier tools
-show, so it carries the kind.
+reads it as obsolete), and an admitted term is an accepted alternative to the
+preferred one, which is what an accepted inflected form is (a ``-`` cell,
+"none here", has no TBX counterpart and is not exported). ``Translation
+needed`` = ``No`` is how TermWeb marks a term not to translate, and
+translate-toolkit and Weblate read it that way, so ``keep`` survives a trip
+through those tools. The entity kind has no TBX data category of its own; the
+subject field is the concept-level classifier tools show, so it carries the
+kind.
 
 Reading a TBX file from another tool: the first ``langSet`` of an entry is the
 source (or the one in the language named by ``source_lang``, or a regional
 variant of it: ``en`` reads ``en-US``); each non-deprecated source term
-becomes a glossary term; language tags keep their region (``pt-BR``); in every other language
-the preferred term (else the first non-deprecated one) is the target form and
+becomes a glossary term; language tags are normalised and keep their region
+(``pt_br`` → ``pt-BR``); in every other language the preferred term (else the
+first non-deprecated, non-admitted one, else the first admitted one) is the
+target form, the other admitted terms are accepted inflected forms and
 deprecated or superseded terms are forbidden forms. Without ``Translation
 needed`` the policy is ``translate`` when the entry has a target form, else
 ``keep``; a subject field that is not a transflow kind means ``other``; the
@@ -52,7 +61,6 @@ note is the entry's ``<note>`` and ``<descrip type="definition">`` texts. TBX v3
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +76,7 @@ from transflow.errors import InputError, TransflowError
 from transflow.fileio import read_input_bytes
 from transflow.glossary.editing import glossary_columns, new_term, render_csv_row, row_values
 from transflow.glossary.model import Origin, Policy, Term, TermKind, load_glossary
+from transflow.languages import UnknownLanguageError, normalise, same_language
 
 __all__ = ["ImportedTerms", "export_csv", "export_tbx", "read_csv", "read_tbx", "read_terms"]
 
@@ -76,6 +85,7 @@ TRANSLATION_NEEDED = "Translation needed"
 PART_OF_SPEECH = "partOfSpeech"
 ADMINISTRATIVE_STATUS = "administrativeStatus"
 PREFERRED = "preferredTerm-admn-sts"
+ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
 # Statuses other tools use for a term that must not be used (compared lower-case).
 _FORBIDDEN_STATUSES = frozenset(
@@ -89,6 +99,7 @@ _FORBIDDEN_STATUSES = frozenset(
     }
 )
 _PREFERRED_STATUSES = frozenset({"preferredterm-admn-sts", "preferred"})
+_ADMITTED_STATUSES = frozenset({"admittedterm-admn-sts", "admitted"})
 _NAMES = frozenset({TermKind.PERSON, TermKind.PLACE, TermKind.ORGANISATION, TermKind.EVENT})
 _KINDS = frozenset(kind.value for kind in TermKind)
 
@@ -179,13 +190,16 @@ def _fill_entry(unit: tbxunit, term: Term) -> None:
     _append(unit, tig, "term", term.text)
     if term.kind in _NAMES:
         _append(unit, tig, "termNote", "properNoun", type=PART_OF_SPEECH)
-    for language in sorted({*term.targets, *term.forbidden}):
+    for language in sorted({*term.targets, *term.forbidden, *term.forms}):
+        forms = [(term.targets[language], PREFERRED)] if language in term.targets else []
+        forms += [(form, ADMITTED) for form in term.forms.get(language, ())]
+        forms += [(form, DEPRECATED) for form in term.forbidden.get(language, ())]
+        if not forms:
+            continue  # only "-" cells
         language_set = _append(unit, entry, "langSet")
         setXMLlang(language_set, language)
-        if language in term.targets:
-            _add_term(unit, language_set, term.targets[language], PREFERRED)
-        for form in term.forbidden.get(language, ()):
-            _add_term(unit, language_set, form, DEPRECATED)
+        for text, status in forms:
+            _add_term(unit, language_set, text, status)
 
 
 def _main_language(terms: Iterable[Term]) -> str:
@@ -260,8 +274,9 @@ def _entry_terms(
         code = getXMLlang(language_set)
         if not code or not code.strip():
             raise InputError(path, "langSet without xml:lang", language_set.sourceline)
-        languages.setdefault(_language(code), []).extend(_terms(unit, language_set))
-    source = _language(source_lang) if source_lang else _language(getXMLlang(language_sets[0]))
+        language = _language(path, code, language_set.sourceline)
+        languages.setdefault(language, []).extend(_terms(unit, language_set))
+    source = _language(path, source_lang or getXMLlang(language_sets[0]), entry.sourceline)
     found = _source_language_set(source, languages)
     if found is None:
         warnings.append(f"{path}:{entry.sourceline}: no {source} term; entry skipped")
@@ -271,10 +286,15 @@ def _entry_terms(
         raise InputError(path, f"termEntry without a usable {source} term", entry.sourceline)
     targets: dict[str, str] = {}
     forbidden: dict[str, list[str]] = {}
+    forms: dict[str, list[str]] = {}
     for language, terms in languages.items():
-        allowed = [text for text, status in terms if status not in _FORBIDDEN_STATUSES]
+        unusable = _FORBIDDEN_STATUSES | _ADMITTED_STATUSES
+        allowed = [text for text, status in terms if status not in unusable]
         preferred = [text for text, status in terms if status in _PREFERRED_STATUSES]
         forbidden[language] = [text for text, status in terms if status in _FORBIDDEN_STATUSES]
+        forms[language] = [text for text, status in terms if status in _ADMITTED_STATUSES]
+        if not allowed and forms[language]:  # only admitted terms: the first stands in
+            allowed = [forms[language].pop(0)]
         if allowed:
             targets[language] = (preferred or allowed)[0]
             ignored = [text for text in allowed if text != targets[language]]
@@ -292,6 +312,7 @@ def _entry_terms(
             policy=policy,
             targets=targets,
             forbidden=forbidden,
+            forms=forms,
             note=note,
             origin=Origin(path, entry.sourceline or 0),
         )
@@ -307,7 +328,7 @@ def _source_language_set(source: str, languages: dict[str, list[tuple[str, str]]
     """
     if source in languages:
         return source
-    return next((code for code in languages if re.split("[-_]", code)[0] == source), None)
+    return next((code for code in languages if same_language(code, source)), None)
 
 
 def _terms(unit: tbxunit, language_set: etree._Element) -> list[tuple[str, str]]:
@@ -359,8 +380,9 @@ def _concept(unit: tbxunit) -> tuple[TermKind, Policy | None, str]:
     return kind, policy, "; ".join(notes)
 
 
-def _language(code: str) -> str:
-    """A language tag as glossary columns spell it: lower-case language, region as given."""
-    code = code.strip()
-    language, separator, region = code.replace("_", "-").partition("-")
-    return language.lower() + (code[len(language)] + region if separator else "")
+def _language(path: Path, code: str, line: int | None) -> str:
+    """A language tag as the glossary keeps it (normalised); one that is none is an error."""
+    try:
+        return normalise(code)
+    except UnknownLanguageError as error:
+        raise InputError(path, f"xml:lang {code!r}: {error}", line) from None
