@@ -170,12 +170,13 @@ class ArgosEngine(Engine):
         def submit(number: int) -> list[Any]:
             tokenized = [loaded.tokenizer.encode(texts[index]) for index in groups[number]]
             prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
-            return loaded.translator.translate_batch(
+            decoded: list[Any] = loaded.translator.translate_batch(
                 tokenized,
                 target_prefix=prefix,
                 max_decoding_length=_decoding_limit(tokenized),
                 **options,
             )
+            return decoded
 
         # Longest group first, so the workers end on short batches together
         # instead of one decoding the longest sentences while the other idles.
@@ -201,7 +202,8 @@ class ArgosEngine(Engine):
     def _detokenize(loaded: _LoadedModel, tokens: list[str]) -> str:
         if loaded.target_prefix and tokens[:1] == [loaded.target_prefix]:
             tokens = tokens[1:]
-        return loaded.tokenizer.decode(tokens).strip()
+        text: str = loaded.tokenizer.decode(tokens)
+        return text.strip()
 
     def _load(self, model: InstalledModel) -> _LoadedModel:
         key = str(model.path)

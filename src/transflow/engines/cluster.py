@@ -265,9 +265,8 @@ def _ask_workers(
     """``function(*args)`` on every connected worker, by worker address."""
     answers = client.run(function, *args)
     if not answers:
-        raise EngineError(
-            f"no Dask worker is connected to the scheduler {client.scheduler.address}"
-        )
+        address = client.scheduler.address if client.scheduler is not None else "(none)"
+        raise EngineError(f"no Dask worker is connected to the scheduler {address}")
     return {worker: _unwrap(answer) for worker, answer in answers.items()}
 
 

@@ -551,7 +551,7 @@ def _check_edit(path: Path, before: str, after: str, new_rows: Mapping[int, Term
             f"{path}: the edit would make line {problem.origin.line} invalid: {problem.message}"
         )
     by_line = {term.origin.line: term for term in new.terms}
-    expected = {term.origin.line: term for term in old.terms} | new_rows
+    expected = {term.origin.line: term for term in old.terms} | dict(new_rows)
     for line, term in expected.items():
         found = by_line.get(line)
         if (

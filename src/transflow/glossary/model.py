@@ -485,7 +485,7 @@ def _parse_row(
     ]
     for problem in problems:
         glossary.problems.append(GlossaryProblem(origin, problem))
-    if problems:
+    if problems or kind is None:  # an unknown kind is among the problems
         return None
     term = Term(
         text=text,
