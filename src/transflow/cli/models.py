@@ -25,8 +25,8 @@ IndexOption = Annotated[
     str | None,
     typer.Option(
         "--index",
-        help="Package index address or index.json file [default: $TRANSFLOW_MODEL_INDEX, "
-        "else argospm's index].",
+        help="Package index address or index.json file (default: $TRANSFLOW_MODEL_INDEX, "
+        "else argospm's index).",
         show_default=False,
     ),
 ]
@@ -41,8 +41,10 @@ def _check_format(output_format: str) -> None:
 @models_app.command("list")
 @reports_errors
 def models_list(output_format: FormatOption = "table") -> None:
-    """List what can be translated: each pair, the engines and models that cover it, and why
-    ``auto`` uses the one it uses.
+    """List what can be translated: each pair, the engines that cover it, and auto's choice.
+
+    The reason column says why auto prefers the engine it uses (a model for
+    the language itself, a direct model, Bergamot over Argos).
 
     Example: [bold]transflow models list --format json[/]
     """
@@ -161,8 +163,8 @@ def models_install(
     English. Every model must translate a test sentence before it replaces
     the one installed for its pair.
 
-    Examples: [bold]transflow models install en de[/] ·
-    [bold]transflow models install translate-en_de-1_0.argosmodel[/] ·
+    Example: [bold]transflow models install en de[/], or from files:
+    [bold]transflow models install translate-en_de-1_0.argosmodel[/],
     [bold]transflow models install firefox-models/enes/[/]
     """
     if target is not None:
