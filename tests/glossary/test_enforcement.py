@@ -18,9 +18,9 @@ from builders import REPOSITORY
 from transflow.engines.argos import ArgosEngine
 from transflow.engines.base import Engine
 from transflow.engines.bergamot import BergamotEngine
-from transflow.glossary.enforcement import PSEUDO_NAMES, TermEnforcer
+from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import Origin, Policy, Term, TermKind, load_glossary
-from transflow.glossary.placeholders import placeholder_pools
+from transflow.glossary.placeholders import CANDIDATE_NAMES, placeholder_pools
 from transflow.source.articles import read_article
 from transflow.testing.engines import RecordingEngine
 from transflow.translation.pipeline import article_sentences
@@ -176,7 +176,9 @@ def test_what_cannot_be_repaired_is_flagged_never_silent(
     assert result.correct == 0 and result.occurrences == 2
     assert "Isaac Herzog" not in result.text
     assert all(
-        name.lower() not in result.text.lower() for pool in PSEUDO_NAMES.values() for name in pool
+        name.lower() not in result.text.lower()
+        for pool in CANDIDATE_NAMES.values()
+        for name in pool
     )
     assert "Nnn" not in result.text
 
@@ -241,7 +243,7 @@ def test_sample_article_with_bundled_model_and_shipped_glossary() -> None:
     enforcer = TermEnforcer(terms, "pt")
     total = correct_in_unflagged = unflagged_total = 0
     placeholder = re.compile(
-        "|".join(re.escape(name) for pool in PSEUDO_NAMES.values() for name in pool) + r"|Nnn\d",
+        "|".join(re.escape(name) for pool in CANDIDATE_NAMES.values() for name in pool) + r"|Nnn\d",
         re.IGNORECASE,
     )
     for sentence, result in zip(sentences, results, strict=True):

@@ -148,10 +148,11 @@ def test_tbx_from_another_tool_with_defaults() -> None:
     assert iran.kind is TermKind.OTHER  # subject field "Geography" is not a transflow kind
     assert dict(iran.targets) == {"pt-BR": "Irã"}
     assert iran.forbidden == {"pt-BR": ("Irão",)}
-    # An admitted term is an accepted alternative: it passes the check as a variant.
-    assert iran.forms == {"pt-BR": ("República Islâmica do Irã",)}
+    assert iran.forms == {}  # an admitted synonym is not an inflected form
     assert iran.origin == Origin(DATA / "other-tool.tbx", 28)
-    assert imported.warnings == []
+    [warning] = imported.warnings
+    assert warning.startswith(f"{DATA / 'other-tool.tbx'}:28: 'Iran' has several pt-BR terms")
+    assert "República Islâmica do Irã" in warning
 
 
 def test_several_usable_terms_keep_the_first_and_say_so(tmp_path: Path) -> None:
@@ -168,17 +169,20 @@ def test_several_usable_terms_keep_the_first_and_say_so(tmp_path: Path) -> None:
     assert warning == f"{path}:4: 'Iran' has several pt-BR terms; kept 'Irã', ignored 'Irão'"
 
 
-def test_only_admitted_terms_give_the_target_form_and_its_variants(tmp_path: Path) -> None:
-    admitted = '<termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>'
+def test_variants_are_accepted_inflected_forms_and_round_trip(tmp_path: Path) -> None:
+    status = '<termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>'
+    variant = '<termNote type="termType">variant</termNote>'
     path = tbx(
         tmp_path,
         '<termEntry id="c1"><langSet xml:lang="en"><tig><term>Baku</term></tig></langSet>'
-        f'<langSet xml:lang="de"><tig><term>Baku</term>{admitted}</tig>'
-        f"<tig><term>Bakus</term>{admitted}</tig></langSet></termEntry>",
+        '<langSet xml:lang="de"><tig><term>Baku</term></tig>'
+        f"<tig><term>Bakus</term>{status}{variant}</tig></langSet></termEntry>",
     )
     [baku] = read_tbx(path).terms
     assert (dict(baku.targets), dict(baku.forms)) == ({"de": "Baku"}, {"de": ("Bakus",)})
-    assert read_tbx_text(export_tbx([baku]), tmp_path).terms[0].forms == {"de": ("Bakus",)}
+    exported = export_tbx([baku])
+    assert "<term>Bakus</term>" in exported and ">variant</termNote>" in exported
+    assert read_tbx_text(exported, tmp_path).terms[0].forms == {"de": ("Bakus",)}
 
 
 def read_tbx_text(text: str, directory: Path) -> ImportedTerms:

@@ -50,7 +50,6 @@ from transflow.glossary.inflection import rules_for as inflection_rules_for
 from transflow.glossary.matching import TermMatch, TermMatcher, fold
 from transflow.glossary.model import Term, TermKind
 from transflow.glossary.placeholders import (
-    CANDIDATE_NAMES,
     PlaceholderPools,
     placeholder_pattern,
     placeholder_pools,
@@ -61,10 +60,6 @@ from transflow.glossary.verbatim import outside, verbatim_spans
 # search keeps this many anyway, so the alternatives cost nothing extra.
 N_BEST = 4
 MAX_ALTERNATIVES = 2
-
-# The candidates the probe starts from; kept under the old name for callers
-# that list every possible stand-in (tests looking for leftovers).
-PSEUDO_NAMES = CANDIDATE_NAMES
 
 
 class Verdict(StrEnum):
@@ -358,10 +353,11 @@ class TermEnforcer:
         if addresses:
             hits = outside(hits, addresses)
         rules = self._inflection_rules
-        folded = fold(translation) if rules is not None and rules.suffix_marks else None
+        marks = rules if rules is not None and rules.suffix_marks else None
+        folded = fold(translation) if marks is not None else ""
         for hit in hits:
             # "Bakü'de": the approved form as written, with a case suffix after it.
-            end = None if folded is None else rules.marked_suffix_end(folded, hit.end)  # type: ignore[union-attr]
+            end = None if marks is None else marks.marked_suffix_end(folded, hit.end)
             span = TermMatch(hit.start, hit.end, Verdict.EXACT)
             if end is not None:
                 span = TermMatch(hit.start, end, Verdict.INFLECTED)

@@ -92,20 +92,23 @@ class PymorphyDictionary:
 
     @functools.cache  # noqa: B019 - one instance per language, kept for the process
     def forms(self, word: str) -> frozenset[str]:
-        """Every form of ``word`` (lower case) of the gender and number it has as given."""
+        """Every form of ``word`` of its gender and number as given, spelled as ``_key`` does."""
         parses = self._analyzer.parse(word)  # type: ignore[attr-defined]
         nominative = [parse for parse in parses if "nomn" in parse.tag] or parses[:1]
-        forms = {word.lower()}
+        forms = {_key(word)}
         for parse in nominative:
             for form in parse.lexeme:
                 if _agrees(form.tag, parse.tag):
-                    forms.add(form.word)
+                    forms.add(_key(form.word))
         return frozenset(forms)
 
     def accepts(self, token: str, word: str, *, head: bool) -> bool:  # noqa: ARG002 - forms are generated, so the head needs no stricter rule
-        return token.lower().replace("ё", "е") in {
-            form.replace("ё", "е") for form in self.forms(word)
-        }
+        return _key(token) in self.forms(word)
+
+
+def _key(word: str) -> str:
+    """A Russian or Ukrainian word compared as written with or without the dots of "ё"."""
+    return word.lower().replace("ё", "е")
 
 
 _GENDERS = ("masc", "femn", "neut")

@@ -28,16 +28,17 @@ stable across exports)::
       </langSet>
       <langSet xml:lang="de">                             forms_de: accepted inflected forms
         <tig><term>Bakus</term>
-             <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig>
+             <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>
+             <termNote type="termType">variant</termNote></tig>
       </langSet>
     </termEntry>
 
 Why these: ``subjectField``, ``partOfSpeech`` and the ``*-admn-sts`` statuses
 are TBX-Basic data categories that other tools display and validate, a
 deprecated term is exactly what a forbidden rendering is (translate-toolkit
-reads it as obsolete), and an admitted term is an accepted alternative to the
-preferred one, which is what an accepted inflected form is (a ``-`` cell,
-"none here", has no TBX counterpart and is not exported). ``Translation
+reads it as obsolete), and an admitted term of term type ``variant`` is an
+accepted variant of the preferred one, which is what an accepted inflected form
+is (a ``-`` cell, "none here", has no TBX counterpart and is not exported). ``Translation
 needed`` = ``No`` is how TermWeb marks a term not to translate, and
 translate-toolkit and Weblate read it that way, so ``keep`` survives a trip
 through those tools. The entity kind has no TBX data category of its own; the
@@ -49,9 +50,9 @@ source (or the one in the language named by ``source_lang``, or a regional
 variant of it: ``en`` reads ``en-US``); each non-deprecated source term
 becomes a glossary term; language tags are normalised and keep their region
 (``pt_br`` → ``pt-BR``); in every other language the preferred term (else the
-first non-deprecated, non-admitted one, else the first admitted one) is the
-target form, the other admitted terms are accepted inflected forms and
-deprecated or superseded terms are forbidden forms. Without ``Translation
+first non-deprecated one that is not a variant) is the target form, terms of
+type ``variant`` are accepted inflected forms and deprecated or superseded terms
+are forbidden forms. Without ``Translation
 needed`` the policy is ``translate`` when the entry has a target form, else
 ``keep``; a subject field that is not a transflow kind means ``other``; the
 note is the entry's ``<note>`` and ``<descrip type="definition">`` texts. TBX v3
@@ -87,6 +88,8 @@ ADMINISTRATIVE_STATUS = "administrativeStatus"
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
+TERM_TYPE = "termType"
+VARIANT = "variant"
 # Statuses other tools use for a term that must not be used (compared lower-case).
 _FORBIDDEN_STATUSES = frozenset(
     {
@@ -99,7 +102,6 @@ _FORBIDDEN_STATUSES = frozenset(
     }
 )
 _PREFERRED_STATUSES = frozenset({"preferredterm-admn-sts", "preferred"})
-_ADMITTED_STATUSES = frozenset({"admittedterm-admn-sts", "admitted"})
 _NAMES = frozenset({TermKind.PERSON, TermKind.PLACE, TermKind.ORGANISATION, TermKind.EVENT})
 _KINDS = frozenset(kind.value for kind in TermKind)
 
@@ -192,14 +194,16 @@ def _fill_entry(unit: tbxunit, term: Term) -> None:
         _append(unit, tig, "termNote", "properNoun", type=PART_OF_SPEECH)
     for language in sorted({*term.targets, *term.forbidden, *term.forms}):
         forms = [(term.targets[language], PREFERRED)] if language in term.targets else []
-        forms += [(form, ADMITTED) for form in term.forms.get(language, ())]
         forms += [(form, DEPRECATED) for form in term.forbidden.get(language, ())]
-        if not forms:
+        variants = term.forms.get(language, ())
+        if not forms and not variants:
             continue  # only "-" cells
         language_set = _append(unit, entry, "langSet")
         setXMLlang(language_set, language)
         for text, status in forms:
             _add_term(unit, language_set, text, status)
+        for text in variants:
+            _add_term(unit, language_set, text, ADMITTED, term_type=VARIANT)
 
 
 def _main_language(terms: Iterable[Term]) -> str:
@@ -223,10 +227,18 @@ def _append(
     return element
 
 
-def _add_term(unit: tbxunit, language_set: etree._Element, text: str, status: str) -> None:
+def _add_term(
+    unit: tbxunit,
+    language_set: etree._Element,
+    text: str,
+    status: str,
+    term_type: str | None = None,
+) -> None:
     tig = _append(unit, language_set, "tig")
     _append(unit, tig, "term", text)
     _append(unit, tig, "termNote", status, type=ADMINISTRATIVE_STATUS)
+    if term_type is not None:
+        _append(unit, tig, "termNote", term_type, type=TERM_TYPE)
 
 
 # --- TBX import ------------------------------------------------------------------------------
@@ -269,7 +281,7 @@ def _entry_terms(
     language_sets = unit.getlanguageNodes()
     if not language_sets:
         raise InputError(path, "termEntry without a langSet", entry.sourceline)
-    languages: dict[str, list[tuple[str, str]]] = {}
+    languages: dict[str, list[tuple[str, str, str]]] = {}
     for language_set in language_sets:
         code = getXMLlang(language_set)
         if not code or not code.strip():
@@ -281,20 +293,26 @@ def _entry_terms(
     if found is None:
         warnings.append(f"{path}:{entry.sourceline}: no {source} term; entry skipped")
         return []
-    texts = [text for text, status in languages.pop(found) if status not in _FORBIDDEN_STATUSES]
+    texts = [text for text, status, _ in languages.pop(found) if status not in _FORBIDDEN_STATUSES]
     if not texts:
         raise InputError(path, f"termEntry without a usable {source} term", entry.sourceline)
     targets: dict[str, str] = {}
     forbidden: dict[str, list[str]] = {}
     forms: dict[str, list[str]] = {}
     for language, terms in languages.items():
-        unusable = _FORBIDDEN_STATUSES | _ADMITTED_STATUSES
-        allowed = [text for text, status in terms if status not in unusable]
-        preferred = [text for text, status in terms if status in _PREFERRED_STATUSES]
-        forbidden[language] = [text for text, status in terms if status in _FORBIDDEN_STATUSES]
-        forms[language] = [text for text, status in terms if status in _ADMITTED_STATUSES]
-        if not allowed and forms[language]:  # only admitted terms: the first stands in
-            allowed = [forms[language].pop(0)]
+        usable = [
+            (text, status, kind)
+            for text, status, kind in terms
+            if status not in _FORBIDDEN_STATUSES
+        ]
+        allowed = [text for text, _, kind in usable if kind != VARIANT]
+        preferred = [
+            text
+            for text, status, kind in usable
+            if status in _PREFERRED_STATUSES and kind != VARIANT
+        ]
+        forbidden[language] = [text for text, status, _ in terms if status in _FORBIDDEN_STATUSES]
+        forms[language] = [text for text, _, kind in usable if kind == VARIANT]
         if allowed:
             targets[language] = (preferred or allowed)[0]
             ignored = [text for text in allowed if text != targets[language]]
@@ -320,7 +338,9 @@ def _entry_terms(
     ]
 
 
-def _source_language_set(source: str, languages: dict[str, list[tuple[str, str]]]) -> str | None:
+def _source_language_set(
+    source: str, languages: dict[str, list[tuple[str, str, str]]]
+) -> str | None:
     """The entry's language that holds the source terms: ``source``, else a regional variant.
 
     So ``--from en`` reads the ``en-US`` terms of a tool that writes regions,
@@ -331,8 +351,8 @@ def _source_language_set(source: str, languages: dict[str, list[tuple[str, str]]
     return next((code for code in languages if same_language(code, source)), None)
 
 
-def _terms(unit: tbxunit, language_set: etree._Element) -> list[tuple[str, str]]:
-    """(term text, administrative status in lower case) of each tig or ntig, in order."""
+def _terms(unit: tbxunit, language_set: etree._Element) -> list[tuple[str, str, str]]:
+    """(term text, administrative status, term type), both lower case, of each tig or ntig."""
     found = []
     for child in language_set:
         if child.tag not in (unit.namespaced("tig"), unit.namespaced("ntig")):
@@ -341,15 +361,10 @@ def _terms(unit: tbxunit, language_set: etree._Element) -> list[tuple[str, str]]
         text = "".join(term.itertext()).strip() if term is not None else ""
         if not text:
             continue  # an empty placeholder, as some tools write
-        status = next(
-            (
-                "".join(note.itertext()).strip().lower()
-                for note in child.iter(unit.namespaced("termNote"))
-                if note.get("type") == ADMINISTRATIVE_STATUS
-            ),
-            "",
-        )
-        found.append((text, status))
+        notes: dict[str, str] = {}
+        for note in child.iter(unit.namespaced("termNote")):  # the first of each type counts
+            notes.setdefault(note.get("type") or "", "".join(note.itertext()).strip().lower())
+        found.append((text, notes.get(ADMINISTRATIVE_STATUS, ""), notes.get(TERM_TYPE, "")))
     return found
 
 
