@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from transflow.errors import TransflowError
+from transflow.fileio import describe_os_error
 from transflow.languages import normalise_list
 
 console = Console()
 error_console = Console(stderr=True)
 
+
+def _queue_directory(value: Path) -> Path:
+    """``--locales`` may not exist yet (translate creates it) but must not be a file."""
+    if value.exists() and not value.is_dir():
+        raise typer.BadParameter(f"{value} is a file, not the queue directory")
+    return value
+
+
 LocalesOption = Annotated[
     Path,
-    typer.Option("--locales", help="The review queue directory (locales/<lang>/<article>.po)."),
+    typer.Option(
+        "--locales",
+        help="The review queue directory (locales/<lang>/<article>.po).",
+        callback=_queue_directory,
+    ),
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
 
@@ -34,35 +49,81 @@ GlossaryOption = Annotated[
 ]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+# Write failures that carry no file name: every file transflow writes itself is
+# named (fileio.WriteError), so these come from standard output (``> /dev/full``).
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def reports_errors(command: Command) -> Command:
-    """Turn user errors into one red line on stderr and exit code 1, never a traceback."""
+    """Turn user and OS errors into one red line on stderr and exit code 1, never a traceback.
+
+    An OSError (full disk, read-only file system, permission denied, a file
+    where a folder should be) is shown with its path and cause. Standard
+    output is flushed inside the wrapper, so a full disk or a closed pipe
+    behind ``>`` or ``|`` is reported here too, not as an exception ignored
+    at exit.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with one_line_warnings():
             try:
-                return command(*args, **kwargs)
+                result = command(*args, **kwargs)
+                sys.stdout.flush()
+                return result
             except TransflowError as error:
-                error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+                report_error(str(error))
+                raise typer.Exit(1) from None
+            except BrokenPipeError:
+                # The reader (``| head``) has gone: nothing to tell it, and nobody to tell.
+                _discard_standard_output()
+                raise typer.Exit(1) from None
+            except OSError as error:
+                if error.filename is None and error.errno in _OUTPUT_ERRORS:
+                    _discard_standard_output()
+                    report_error(f"standard output: {describe_os_error(error)}")
+                else:
+                    report_error(describe_os_error(error))
                 raise typer.Exit(1) from None
             except KeyboardInterrupt:
-                error_console.print("[bold red]interrupted[/]")
-                # Every file is written atomically, so stopping here leaves the state a
-                # kill would; an orderly shutdown would first wait for the translations
-                # CTranslate2 still has queued, since it cannot cancel them.
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(130)
+                exit_interrupted()
 
+    wrapper.reports_errors = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def report_error(message: str) -> None:
+    """The one ``error:`` line; ``message`` is text, never markup (paths may hold brackets)."""
+    error_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def exit_interrupted() -> None:
+    """Ctrl-C: say so and exit 130 at once, whatever is running."""
+    error_console.print("[bold red]interrupted[/]")
+    # Every file is written atomically, so stopping here leaves the state a
+    # kill would; an orderly shutdown would first wait for the translations
+    # CTranslate2 still has queued, since it cannot cancel them.
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError):
+            stream.flush()
+    os._exit(130)
+
+
+def _discard_standard_output() -> None:
+    """Point standard output at /dev/null so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real descriptor (a test runner's buffer)
+        pass
 
 
 @contextmanager
 def one_line_warnings() -> Iterator[None]:
     def show(message: Warning | str, *_: Any, **__: Any) -> None:
-        error_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+        error_console.print(
+            f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True
+        )
 
     with warnings.catch_warnings():
         warnings.simplefilter("default")
