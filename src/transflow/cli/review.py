@@ -9,15 +9,17 @@ with the current translation. Every decision goes through
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -30,6 +32,7 @@ from transflow.cli.common import (
     reports_errors,
 )
 from transflow.errors import TransflowError
+from transflow.fileio import describe_os_error
 from transflow.glossary.model import workspace_glossary
 from transflow.queue.diff import Op, word_diff
 from transflow.queue.pofile import ReviewAction, select_queue_files
@@ -202,8 +205,11 @@ class InteractiveReview:
         item = self.items[index]
         try:
             decision = self._apply(item, key)
-        except ReviewError as error:
-            self.output.print(f"[bold red]not saved:[/] {error}", highlight=False)
+        except (ReviewError, OSError) as error:
+            # A full disk or a read-only queue is refused like a clash: the
+            # reviewer can free space, or quit with everything earlier saved.
+            problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.output.print(f"[bold red]not saved:[/] {escape(problem)}", highlight=False)
             self.output.print("[dim]press any key[/]")
             self.read_key()
             return False
@@ -281,8 +287,20 @@ def _read_line(message: str, default: str) -> str | None:
         return None
 
 
-def _edit_in_editor(text: str) -> str | None:
-    edited = typer.edit(text, require_save=True)
+def _edit_in_editor(terminal: _Terminal, text: str) -> str | None:
+    """``text`` edited in $VISUAL / $EDITOR; None when the file was not saved.
+
+    click's ``edit`` (typer has none): it runs the editor through the shell,
+    so ``EDITOR="code --wait"`` works, and tells an unsaved file from a saved
+    one. An editor that fails is a refusal to show, not a crash of the review.
+    """
+    import click
+
+    try:
+        with terminal.as_before():
+            edited = click.edit(text + "\n", require_save=True, extension=".txt")
+    except click.ClickException as error:
+        raise ReviewError(f"the editor failed ({error.format_message()})") from None
     return None if edited is None else edited.rstrip("\n")
 
 
@@ -335,27 +353,52 @@ def review_command(
             "with 'transflow approve', 'edit' and 'reject'"
         )
     desk = ReviewDesk(resolve_reviewer(reviewer), checker)
-    with _keys_unbuffered():
-        InteractiveReview(items, desk, console, _read_key, _read_line, _edit_in_editor).run()
+    terminal = _Terminal()
+    edit_text = functools.partial(_edit_in_editor, terminal)
+    with terminal.keys_unbuffered():
+        InteractiveReview(items, desk, console, _read_key, _read_line, edit_text).run()
 
 
-@contextmanager
-def _keys_unbuffered() -> Iterator[None]:
-    """Keep the terminal in cbreak mode for the whole session.
+class _Terminal:
+    """The review's terminal: cbreak mode for the session, the user's own for the editor."""
 
-    readchar switches to raw mode only while it waits; a key typed while the
-    screen is being drawn would otherwise sit in the line buffer until Enter.
-    """
-    import termios
-    import tty
+    def __init__(self) -> None:
+        import termios
 
-    descriptor = sys.stdin.fileno()
-    saved = termios.tcgetattr(descriptor)
-    tty.setcbreak(descriptor)
-    try:
-        yield
-    finally:
-        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+        self.descriptor = sys.stdin.fileno()
+        self.before = termios.tcgetattr(self.descriptor)
+
+    @contextmanager
+    def keys_unbuffered(self) -> Iterator[None]:
+        """Keep the terminal in cbreak mode for the whole session, and restore it after.
+
+        readchar switches to raw mode only while it waits; a key typed while the
+        screen is being drawn would otherwise sit in the line buffer until Enter.
+        """
+        import tty
+
+        tty.setcbreak(self.descriptor)
+        try:
+            yield
+        finally:
+            self._set(self.before)
+
+    @contextmanager
+    def as_before(self) -> Iterator[None]:
+        """The terminal as the user had it (for the editor), then back to the session's mode."""
+        import termios
+
+        session = termios.tcgetattr(self.descriptor)
+        self._set(self.before)
+        try:
+            yield
+        finally:
+            self._set(session)
+
+    def _set(self, attributes: list[Any]) -> None:
+        import termios
+
+        termios.tcsetattr(self.descriptor, termios.TCSADRAIN, attributes)
 
 
 def _print_queue(items: ReviewQueue) -> None:
