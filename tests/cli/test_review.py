@@ -439,3 +439,28 @@ def test_ctrl_d_quits_like_q(workspace: Path, plain_queue: list) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_rejection_made_while_the_entry_is_on_screen_is_not_approved_over(
+    workspace: Path, plain_queue: list
+) -> None:
+    """The text did not change, but a colleague's decision did: approving now would bury it."""
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    first = entry_id(plain_queue[0])
+    rejected = CliRunner(env={"TRANSFLOW_REVIEWER": "Dave"}).invoke(
+        app, ["reject", str(PO), first, "--note", "nome errado"]
+    )
+    assert rejected.exit_code == 0, rejected.output
+    child.send("a")
+    child.expect("not saved:")
+    child.expect("changed by Dave at")
+    child.expect("press any key")
+    child.send("x")
+    child.expect(f"1/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].msgid]
+    assert [(r.action, r.reviewer) for r in review_history(entry)] == [
+        (ReviewAction.REJECTED, "Dave")
+    ]
+    assert entry_state(entry) is EntryState.MACHINE

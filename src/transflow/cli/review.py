@@ -35,13 +35,20 @@ from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
 from transflow.glossary.model import workspace_glossary
 from transflow.queue.diff import Op, word_diff
-from transflow.queue.pofile import ReviewAction, select_queue_files
+from transflow.queue.pofile import (
+    ReviewAction,
+    ReviewFile,
+    entry_id,
+    review_history,
+    select_queue_files,
+)
 from transflow.queue.review import (
     Decision,
     GlossaryChecker,
     GlossaryConfirmationNeeded,
     QueueItem,
     QueueOrder,
+    ReviewConflict,
     ReviewDesk,
     ReviewError,
     ReviewQueue,
@@ -223,14 +230,20 @@ class InteractiveReview:
         if key == "a":
             return self._with_glossary_confirmation(
                 lambda confirm: self.desk.approve(
-                    item.path, item.id, seen=item.msgstr, confirm_glossary=confirm
+                    item.path,
+                    item.id,
+                    seen=item.msgstr,
+                    seen_decisions=item.decisions,
+                    confirm_glossary=confirm,
                 )
             )
         if key == "r":
             note = self.read_line("What needs work? ", "")
             if note is None or not note.strip():
                 return None
-            return self.desk.reject(item.path, item.id, note, seen=item.msgstr)
+            return self.desk.reject(
+                item.path, item.id, note, seen=item.msgstr, seen_decisions=item.decisions
+            )
         if key in ("1", "2"):
             alternatives = _alternatives(item)
             if int(key) > len(alternatives):
@@ -244,7 +257,12 @@ class InteractiveReview:
             return None
         return self._with_glossary_confirmation(
             lambda confirm: self.desk.edit(
-                item.path, item.id, text, seen=item.msgstr, confirm_glossary=confirm
+                item.path,
+                item.id,
+                text,
+                seen=item.msgstr,
+                seen_decisions=item.decisions,
+                confirm_glossary=confirm,
             )
         )
 
@@ -429,12 +447,51 @@ ConfirmOption = Annotated[
     bool,
     typer.Option("--confirm-glossary", help="Approve even though the glossary check fails."),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Decide even if a colleague decided the entry (replaces their decision)."
+    ),
+]
 
 
 def _desk(reviewer: str | None, glossary: list[Path] | None) -> ReviewDesk:
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     return ReviewDesk(resolve_reviewer(reviewer), GlossaryChecker(protected))
+
+
+def _as_read(po_file: Path, force: bool) -> Callable[[str], dict[str, Any]]:
+    """The ``seen`` arguments of each scripted decision: the entry as read now.
+
+    The desk then refuses, under the file's lock, an entry that a colleague
+    changed or decided since this read, or had approved before it; a second
+    ``transflow edit`` racing the first is refused, never silently replaced.
+    ``--force`` reads nothing, so nothing is refused.
+    """
+    if not po_file.is_file():
+        raise TransflowError(f"{po_file}: no such PO file")
+    if force:
+        return lambda _: {}
+    entries = {entry_id(entry): entry for entry in ReviewFile.load(po_file).active_entries()}
+
+    def seen(item_id: str) -> dict[str, Any]:
+        entry = entries.get(item_id)
+        if entry is None:
+            return {}  # the desk names the missing entry
+        return {"seen": entry.msgstr, "seen_decisions": len(review_history(entry))}
+
+    return seen
+
+
+def _decided(decide: Callable[[], Decision]) -> Decision:
+    """Run and print one scripted decision; a clash names how to override it."""
+    try:
+        decision = decide()
+    except ReviewConflict as conflict:
+        raise ReviewConflict(f"{conflict} (--force applies it anyway)") from None
+    _print_decision(decision)
+    return decision
 
 
 @reports_errors
@@ -445,25 +502,32 @@ def approve_command(
         bool, typer.Option("--all-unflagged", help="Approve every entry passing the glossary.")
     ] = False,
     confirm_glossary: ConfirmOption = False,
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
     glossary: GlossaryOption = None,
 ) -> None:
     """Approve entries by id, or every unflagged entry of a file; prints what changed.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow approve locales/pt/story.po 3f2a9c1e --reviewer Ana[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
+    seen = _as_read(po_file, force)
     desk = _desk(reviewer, glossary)
     if all_unflagged == bool(ids):
         raise TransflowError("name entry ids or pass --all-unflagged (not both)")
-    decisions = (
-        desk.approve_unflagged(po_file)
-        if all_unflagged
-        else [desk.approve(po_file, i, confirm_glossary=confirm_glossary) for i in ids or []]
-    )
-    for decision in decisions:
-        _print_decision(decision)
+    if all_unflagged:
+        decisions = desk.approve_unflagged(po_file)
+        for decision in decisions:
+            _print_decision(decision)
+    else:
+        decisions = [
+            _decided(
+                lambda i=i: desk.approve(po_file, i, confirm_glossary=confirm_glossary, **seen(i))
+            )
+            for i in ids or []
+        ]
     console.print(f"{len(decisions)} entr(ies) approved", highlight=False)
 
 
@@ -473,17 +537,22 @@ def edit_command(
     entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
     text: Annotated[str, typer.Argument(help="The approved translation.")],
     confirm_glossary: ConfirmOption = False,
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
     glossary: GlossaryOption = None,
 ) -> None:
     """Replace an entry's translation with yours and approve it.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow edit locales/pt/story.po 3f2a9c1e "Texto revisto."[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
+    seen = _as_read(po_file, force)
     desk = _desk(reviewer, glossary)
-    _print_decision(desk.edit(po_file, entry, text, confirm_glossary=confirm_glossary))
+    _decided(
+        lambda: desk.edit(po_file, entry, text, confirm_glossary=confirm_glossary, **seen(entry))
+    )
 
 
 @reports_errors
@@ -491,12 +560,16 @@ def reject_command(
     po_file: Annotated[Path, typer.Argument(help="The PO file.")],
     entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
     note: Annotated[str, typer.Option("--note", help="What needs work.")],
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
 ) -> None:
     """Mark an entry as needing work, with a note; it stays in the queue.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow reject locales/pt/story.po 3f2a9c1e --note "wrong tense"[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
-    _print_decision(ReviewDesk(resolve_reviewer(reviewer)).reject(po_file, entry, note))
+    seen = _as_read(po_file, force)
+    desk = ReviewDesk(resolve_reviewer(reviewer))
+    _decided(lambda: desk.reject(po_file, entry, note, **seen(entry)))

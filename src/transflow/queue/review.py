@@ -100,6 +100,7 @@ class QueueItem:
     file_total: int
     language: str
     article: str
+    decisions: int = 0  # review records when read: a later one by someone else is a clash
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None
         file_total=len(entries),
         language=_pair(review_file)[1],
         article=metadata.get("X-Source-File") or review_file.path.stem,
+        decisions=len(review_history(entry)),
     )
 
 
@@ -304,10 +306,23 @@ class ReviewDesk:
         self.clock = clock
 
     def approve(
-        self, path: Path, item_id: str, *, seen: str | None = None, confirm_glossary: bool = False
+        self,
+        path: Path,
+        item_id: str,
+        *,
+        seen: str | None = None,
+        seen_decisions: int | None = None,
+        confirm_glossary: bool = False,
     ) -> Decision:
-        """Approve the current translation; ``seen`` is the text the reviewer approved."""
-        return self._decide(path, item_id, seen, None, ReviewAction.APPROVED, confirm_glossary)
+        """Approve the current translation; ``seen`` is the text the reviewer approved.
+
+        ``seen_decisions`` is how many review records the entry had when it was
+        read: a decision by someone else since then is refused too, even one
+        that left the text as it was (a rejection).
+        """
+        return self._decide(
+            path, item_id, seen, None, ReviewAction.APPROVED, confirm_glossary, "", seen_decisions
+        )
 
     def edit(
         self,
@@ -316,23 +331,40 @@ class ReviewDesk:
         text: str,
         *,
         seen: str | None = None,
+        seen_decisions: int | None = None,
         confirm_glossary: bool = False,
     ) -> Decision:
         """Replace the translation with the reviewer's own and approve it."""
         if not text.strip():
             raise ReviewError("an edited translation cannot be empty (use reject for 'needs work')")
-        return self._decide(path, item_id, seen, text, ReviewAction.EDITED, confirm_glossary)
+        return self._decide(
+            path, item_id, seen, text, ReviewAction.EDITED, confirm_glossary, "", seen_decisions
+        )
 
-    def reject(self, path: Path, item_id: str, note: str, *, seen: str | None = None) -> Decision:
+    def reject(
+        self,
+        path: Path,
+        item_id: str,
+        note: str,
+        *,
+        seen: str | None = None,
+        seen_decisions: int | None = None,
+    ) -> Decision:
         """Mark the translation as needing work, with a reason; it stays in the queue."""
         if not note.strip():
             raise ReviewError("say what needs work: a rejection needs a note")
-        return self._decide(path, item_id, seen, None, ReviewAction.REJECTED, False, note.strip())
+        return self._decide(
+            path, item_id, seen, None, ReviewAction.REJECTED, False, note.strip(), seen_decisions
+        )
 
     def approve_unflagged(self, path: Path) -> list[Decision]:
         """Approve every entry of ``path`` awaiting review that passes the glossary check."""
         items = load_queue([ReviewFile.load(path)], checker=self.checker)
-        return [self.approve(path, item.id, seen=item.msgstr) for item in items if not item.flagged]
+        return [
+            self.approve(path, item.id, seen=item.msgstr, seen_decisions=item.decisions)
+            for item in items
+            if not item.flagged
+        ]
 
     def _decide(
         self,
@@ -343,11 +375,12 @@ class ReviewDesk:
         action: ReviewAction,
         confirm_glossary: bool,
         note: str = "",
+        seen_decisions: int | None = None,
     ) -> Decision:
         with locked(path):
             review_file = ReviewFile.load(path)
             entry = _find(review_file, item_id)
-            self._check_unchanged(review_file, entry, seen)
+            self._check_unchanged(review_file, entry, seen, seen_decisions)
             before = entry.msgstr
             after = before if new_text is None else new_text
             override = False
@@ -381,7 +414,11 @@ class ReviewDesk:
         return Decision(path, item_id, action, before, after, self.reviewer, override)
 
     def _check_unchanged(
-        self, review_file: ReviewFile, entry: polib.POEntry, seen: str | None
+        self,
+        review_file: ReviewFile,
+        entry: polib.POEntry,
+        seen: str | None,
+        seen_decisions: int | None,
     ) -> None:
         """Refuse if someone else changed or decided the entry since it was shown as ``seen``."""
         if seen is None:
@@ -390,13 +427,12 @@ class ReviewDesk:
         decided_by_other = entry_state(entry) is not EntryState.MACHINE and (
             not history or history[-1].reviewer != self.reviewer
         )
-        if entry.msgstr == seen and not decided_by_other:
+        since = history[seen_decisions:] if seen_decisions is not None else []
+        others_since = [record for record in since if record.reviewer != self.reviewer]
+        if entry.msgstr == seen and not decided_by_other and not others_since:
             return
-        who = (
-            f"{history[-1].reviewer} at {history[-1].at}"
-            if history
-            else "a hand edit or another tool"
-        )
+        latest = others_since[-1] if others_since else (history[-1] if history else None)
+        who = f"{latest.reviewer} at {latest.at}" if latest else "a hand edit or another tool"
         raise ReviewConflict(
             f"{review_file.path}: entry {entry_id(entry)} was changed by {who} "
             "while you were reviewing; your decision was not applied"
