@@ -26,6 +26,8 @@ from transflow.cli.common import (
     error_console,
     languages,
     reports_errors,
+    warn_if_in_another_language,
+    warn_if_unprotected,
 )
 from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
@@ -104,6 +106,7 @@ def translate(
     protected.raise_for_errors()
     for target in targets:
         _warn_missing_targets(protected, source, target)
+    warn_if_in_another_language(articles, source)
     updates = []
     with Progress(
         console=error_console, transient=True, disable=not error_console.is_terminal
@@ -124,6 +127,8 @@ def translate(
                     )
                 )
                 progress.advance(task)
+    if not no_glossary:
+        warn_if_unprotected(protected, source)
 
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
@@ -153,8 +158,9 @@ def translate(
             highlight=False,
         )
     for update in updates:
+        done = "wrote" if update.translated or update.obsoleted else "up to date:"
         console.print(
-            f"wrote {update.po_file} ({update.engine} model {update.model})", highlight=False
+            f"{done} {update.po_file} ({update.engine} model {update.model})", highlight=False
         )
         if update.markup_lost:
             error_console.print(

@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,7 +18,8 @@ from rich.markup import escape
 
 from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
-from transflow.languages import normalise_list
+from transflow.glossary.model import Glossary
+from transflow.languages import display_name, normalise, normalise_list
 
 console = Console()
 error_console = Console(stderr=True)
@@ -137,3 +138,45 @@ def languages(value: str) -> list[str]:
     if not languages:
         raise typer.BadParameter("name at least one language, e.g. --to pt or --to pt,de")
     return languages
+
+
+def warn_if_unprotected(glossary: Glossary, source: str) -> None:
+    """Say once that names go unprotected when no glossary term applies to ``source``."""
+    if any(term.source_lang == source for term in glossary.terms):
+        return
+    if glossary.terms:
+        problem = f"the glossary has no {source} terms"
+    else:
+        problem = "no glossary found (no glossary/ folder, no --glossary)"
+    warnings.warn(
+        f"{problem}: names and places are not protected; --no-glossary says that is intended",
+        stacklevel=2,
+    )
+
+
+def warn_if_in_another_language(articles: Iterable[Path], source: str) -> None:
+    """One warning per article clearly written in another language than ``--from``.
+
+    A model mostly copies text in a language it was not trained for, so the
+    queue would fill with the source "translated" as itself. Articles that
+    cannot be read are left to the command, which reports them.
+    """
+    from transflow.source.articles import read_article
+    from transflow.source.language_detection import mismatched_language
+
+    expected = normalise(source)
+    for path in articles:
+        try:
+            article = read_article(path)
+        except TransflowError:
+            continue
+        text = "\n\n".join(block.text for block in article.blocks if block.translatable)
+        found = mismatched_language(text, expected)
+        if found is not None:
+            tag, share = found
+            warnings.warn(
+                f"{path} looks {display_name(tag)} ({tag}, {share:.0%} of its text), not "
+                f"{display_name(expected)}: check --from {source}; an engine given the wrong "
+                "language mostly copies the source",
+                stacklevel=2,
+            )
