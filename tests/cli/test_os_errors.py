@@ -292,3 +292,26 @@ def test_real_file_system_refusals(workspace: Path, queued: str, how: str, comma
     assert cause in lines[0]
     assert NAMED[command] in lines[0]
     assert snapshot(workspace) == before
+
+
+def test_a_closed_pipe_ends_the_command_quietly(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``transflow segment … | head -1``: the reader left; no error line, no traceback.
+
+    This machine's pipes do not report EPIPE to a writer whose reader exited, so
+    the write that meets the closed pipe is simulated where segment writes.
+    """
+    import transflow.cli as cli
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(cli, "sys", type("Sys", (), {"stdout": ClosedPipe()}))
+    result = run("segment", ARTICLE)
+    assert result.exit_code == 1
+    assert result.stderr == ""
