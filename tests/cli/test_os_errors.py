@@ -315,3 +315,19 @@ def test_a_closed_pipe_ends_the_command_quietly(
     result = run("segment", ARTICLE)
     assert result.exit_code == 1
     assert result.stderr == ""
+
+
+def test_an_output_that_is_an_input_is_refused(workspace: Path, queued: str) -> None:
+    article = Path(ARTICLE).read_bytes()
+    glossary = Path("glossary/world.csv").read_bytes()
+    assert_one_line_error(run("export", ARTICLE, "--to", "pt", "-o", ARTICLE), "is an input")
+    assert_one_line_error(
+        run("glossary", "export", "--format", "csv", "-o", "glossary/world.csv"), "is an input"
+    )
+    Path("story-link.txt").symlink_to(ARTICLE)
+    assert_one_line_error(
+        run("batch", ARTICLE, "--to", "pt", "--quiet", "--report", "story-link.txt"),
+        "story-link.txt: is an input",
+    )
+    assert Path(ARTICLE).read_bytes() == article
+    assert Path("glossary/world.csv").read_bytes() == glossary

@@ -25,6 +25,7 @@ from transflow.cli.common import (
     console,
     error_console,
     languages,
+    refuse_overwriting_an_input,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
@@ -260,6 +261,7 @@ def export(
     from transflow.fileio import write_text_atomically
     from transflow.queue.export import export_article
 
+    refuse_overwriting_an_input(output, [article])
     result = export_article(article, language=to, locales_dir=locales, approved_only=approved_only)
     if output is None:
         sys.stdout.write(result.text)

@@ -29,6 +29,7 @@ from transflow.cli.common import (
     console,
     error_console,
     languages,
+    refuse_overwriting_an_input,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
@@ -138,6 +139,7 @@ def batch_command(
     articles, problems = discover_articles(paths)
     if not articles and not problems:
         raise TransflowError("no .txt or .md articles found in " + ", ".join(map(str, paths)))
+    refuse_overwriting_an_input(report, articles)
     warn_if_in_another_language(articles, source)
     options: dict[str, Any] = {
         "targets": targets,

@@ -132,6 +132,23 @@ def one_line_warnings() -> Iterator[None]:
         yield
 
 
+def refuse_overwriting_an_input(output: Path | None, inputs: Iterable[Path]) -> None:
+    """An output file that is one of the command's inputs would replace it: refuse.
+
+    ``export story.txt -o story.txt`` would put the translation over the
+    article, ``glossary export -o glossary/world.csv`` the export over the
+    glossary, with no copy left.
+    """
+    if output is None:
+        return
+    target = os.path.realpath(output)
+    for path in inputs:
+        if os.path.realpath(path) == target:
+            raise TransflowError(
+                f"{output}: is an input of this command ({path}); write the output elsewhere"
+            )
+
+
 def languages(value: str) -> list[str]:
     """``--to pt,de`` as normalised tags, each once (``pt,PT`` translates once)."""
     languages = normalise_list(value)
