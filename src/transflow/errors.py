@@ -2,8 +2,9 @@
 
 Every error a user can cause (bad files, unknown languages, broken models) is a
 ``TransflowError`` whose ``str()`` is one line naming the file and, where it
-makes sense, the line. The CLI prints that line and exits non-zero; anything
-else escaping is a bug, not a user error.
+makes sense, the line. The CLI prints that line and exits non-zero; so it
+does for an ``OSError`` (a full disk, a read-only file system), naming the
+path and the cause. Anything else escaping is a bug, not a user error.
 """
 
 from __future__ import annotations
@@ -36,3 +37,11 @@ class UnsupportedLanguagePairError(EngineError):
 
 class ModelPackageError(EngineError):
     """A model package is corrupt, incomplete or cannot be installed."""
+
+
+class WriteError(OSError):
+    """Writing ``filename`` failed; ``strerror`` says why in words ("cannot write: …").
+
+    An OSError, not a TransflowError: a full disk or a read-only folder is not
+    a problem of one input, so a batch that skips bad articles stops at it.
+    """

@@ -258,3 +258,213 @@ def test_the_screen_warns_about_lost_quotation_marks(queue: list[Segment]) -> No
     console = Console(record=True, width=200, color_system=None)
     console.print(render_item(item, 0, len(items), 0))
     assert "⚠ check: quotation marks missing (2 in the source, 0 here)" in console.export_text()
+
+
+# --- every key of the review screen, on a queue without glossary (fast to build) ---------
+
+
+@pytest.fixture
+def plain_queue(workspace: Path, argos_packages: Path) -> list:
+    """The sample queued by the copy model without a glossary; entries in order."""
+    translate_article(ARTICLE, target="pt", engine=ArgosEngine())
+    return read_queue(PO).active
+
+
+def editor_script(directory: Path, body: str) -> str:
+    """An executable $EDITOR: ``body`` runs with the file to edit as $1."""
+    script = directory / "editor.sh"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def quit_review(child: pexpect.spawn) -> str:
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+    return child.before or ""
+
+
+def test_capital_e_edits_in_the_editor_and_approves(
+    workspace: Path, plain_queue: list, tmp_path: Path
+) -> None:
+    editor = editor_script(tmp_path, "printf 'Texto do editor.\\n' > \"$1\"")
+    child = spawn(workspace, EDITOR=editor, VISUAL="")
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("E")
+    child.expect(f"2/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].source]
+    assert entry.translation == "Texto do editor."
+    assert entry.state is State.APPROVED
+    assert [r.action for r in entry.history] == [ReviewAction.EDITED]
+
+
+def test_visual_comes_before_editor_and_gets_the_translation(
+    workspace: Path, plain_queue: list, tmp_path: Path
+) -> None:
+    # The editor appends to what it is given, so the saved text proves what it got.
+    visual = editor_script(tmp_path, 'printf \'%s (visto)\\n\' "$(cat "$1")" > "$1"')
+    child = spawn(workspace, VISUAL=visual, EDITOR="false")
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("E")
+    child.expect(f"2/{len(plain_queue)}")
+    quit_review(child)
+    assert saved()[plain_queue[0].source].msgstr == plain_queue[0].translation + " (visto)"
+
+
+@pytest.mark.parametrize(
+    ("editor", "shown"),
+    [
+        ("true", None),  # closed without saving: nothing to decide
+        ("false", "the editor failed"),  # exits non-zero
+        ("/nonexistent/editor", "the editor failed"),
+    ],
+)
+def test_an_editor_that_does_not_save_changes_nothing(
+    workspace: Path, plain_queue: list, editor: str, shown: str | None
+) -> None:
+    child = spawn(workspace, EDITOR=editor, VISUAL="")
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("E")
+    if shown is not None:
+        child.expect("not saved:")
+        child.expect(shown)
+        child.expect("press any key")
+        child.send("x")
+    child.expect(f"1/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].source]
+    assert entry.translation == plain_queue[0].translation
+    assert entry.state is State.MACHINE
+
+
+def test_skip_back_help_and_unknown_keys_change_nothing(workspace: Path, plain_queue: list) -> None:
+    total = len(plain_queue)
+    child = spawn(workspace)
+    child.expect(f"1/{total}")
+    child.send("s")
+    child.expect(f"2/{total}")
+    child.send("s")
+    child.expect(f"3/{total}")
+    child.send("b")
+    child.expect(f"2/{total}")
+    child.send("?")
+    child.expect("b  back to the previous entry")
+    child.expect("press any key")
+    child.send("z")
+    child.expect(f"2/{total}")
+    child.send("1")  # no alternatives on this entry: nothing happens
+    child.send("b")
+    child.expect(f"1/{total}")
+    child.send("b")  # already at the first entry
+    child.expect(f"1/{total}")
+    output = quit_review(child)
+    assert "0 decision(s) saved" in output
+    assert read_queue(PO).last_translator == ""
+
+
+def test_reject_needs_a_note_and_escape_cancels_it(workspace: Path, plain_queue: list) -> None:
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("r")
+    child.expect("What needs work")
+    child.send("\x1b")  # Esc: no rejection
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("r")
+    child.expect("What needs work")
+    child.send("\r")  # an empty note is no rejection either
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("r")
+    child.expect("What needs work")
+    child.send("termo errado\r")
+    child.expect(f"2/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].source]
+    assert [(r.action, r.note) for r in entry.history] == [(ReviewAction.REJECTED, "termo errado")]
+    assert entry.state is State.MACHINE
+
+
+def test_the_second_alternative(workspace: Path, plain_queue: list) -> None:
+    from dataclasses import replace
+
+    from transflow.queue.pofile import locked, write_queue
+
+    with locked(PO):
+        queue = read_queue(PO)
+        segment = queue.active[0]
+        assert segment.machine is not None
+        segment.machine = replace(
+            segment.machine, alternatives=("Primeira hipótese.", "Segunda hipótese.")
+        )
+        write_queue(queue, PO)
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    child.expect("Alternative 2")
+    child.send("2")
+    child.expect("> ")
+    child.send(" Revista.\r")
+    child.expect(f"2/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].source]
+    assert entry.translation == "Segunda hipótese. Revista."
+    assert entry.state is State.APPROVED
+
+
+@pytest.mark.parametrize("where", ["screen", "edit line"])
+def test_ctrl_c_is_interrupted_and_keeps_what_was_decided(
+    workspace: Path, plain_queue: list, where: str
+) -> None:
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("a")
+    child.expect(f"2/{len(plain_queue)}")
+    if where == "edit line":
+        child.send("e")
+        child.expect("> ")
+        child.send("meio escrito")
+    child.send("\x03")
+    child.expect("interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    states = [segment.state for segment in read_queue(PO).active]
+    assert states == [State.APPROVED] + [State.MACHINE] * (len(plain_queue) - 1)
+
+
+def test_ctrl_d_quits_like_q(workspace: Path, plain_queue: list) -> None:
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    child.send("a")
+    child.expect(f"2/{len(plain_queue)}")
+    child.send("\x04")
+    child.expect(r"1 decision\(s\) saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_rejection_made_while_the_entry_is_on_screen_is_not_approved_over(
+    workspace: Path, plain_queue: list
+) -> None:
+    """The text did not change, but a colleague's decision did: approving now would bury it."""
+    child = spawn(workspace)
+    child.expect(f"1/{len(plain_queue)}")
+    first = plain_queue[0].id
+    rejected = CliRunner(env={"TRANSFLOW_REVIEWER": "Dave"}).invoke(
+        app, ["reject", str(PO), first, "--note", "nome errado"]
+    )
+    assert rejected.exit_code == 0, rejected.output
+    child.send("a")
+    child.expect("not saved:")
+    child.expect("changed by Dave at")
+    child.expect("press any key")
+    child.send("x")
+    child.expect(f"1/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[plain_queue[0].source]
+    assert [(r.action, r.reviewer) for r in entry.history] == [(ReviewAction.REJECTED, "Dave")]
+    assert entry.state is State.MACHINE

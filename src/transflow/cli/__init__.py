@@ -27,7 +27,10 @@ from transflow.cli.common import (
     console,
     error_console,
     languages,
+    refuse_overwriting_an_input,
     reports_errors,
+    warn_if_in_another_language,
+    warn_if_unprotected,
 )
 from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
@@ -127,6 +130,7 @@ def translate(
     protected.raise_for_errors()
     for target in targets:
         _warn_missing_targets(protected, source, target)
+    warn_if_in_another_language(articles, source)
     report = run_with_progress(
         articles,
         quiet=False,
@@ -141,6 +145,9 @@ def translate(
         },
     )
     updates = report.outcomes
+    if not no_glossary:
+        warn_if_unprotected(protected, source)
+
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
     for column in ("lang", "sentences", "new", "reused", "approved", "flagged", "time"):
@@ -298,6 +305,7 @@ def export(
     from transflow.fileio import write_bytes_atomically, write_text_atomically
 
     target = languages(to)[0]
+    refuse_overwriting_an_input(output, [article])
     if output_format is ExportFormat.XLIFF:
         from transflow.queue.exchange import XliffVersion, export_queue_xliff
 

@@ -29,11 +29,14 @@ from transflow.cli.common import (
     console,
     error_console,
     languages,
+    refuse_overwriting_an_input,
     reports_errors,
+    warn_if_in_another_language,
+    warn_if_unprotected,
 )
 from transflow.errors import TransflowError
 from transflow.fileio import write_text_atomically
-from transflow.glossary.model import workspace_glossary
+from transflow.glossary.model import load_glossary, workspace_glossary
 
 if TYPE_CHECKING:  # the batch machinery (and the engines) load only when the command runs
     from transflow.translation.batch import ArticleOutcome, BatchReport
@@ -122,6 +125,9 @@ def batch_command(
     ] = None,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
+    no_glossary: Annotated[
+        bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
+    ] = False,
 ) -> None:
     """Translate many articles into several languages; reruns do only what is missing.
 
@@ -133,11 +139,13 @@ def batch_command(
     from transflow.translation.batch import discover_articles
 
     targets = languages(to)
-    protected = workspace_glossary(glossary)
+    protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
     protected.raise_for_errors()
     articles, problems = discover_articles(paths)
     if not articles and not problems:
         raise TransflowError("no .txt or .md articles found in " + ", ".join(map(str, paths)))
+    refuse_overwriting_an_input(report, articles)
+    warn_if_in_another_language(articles, source)
     options: dict[str, Any] = {
         "targets": targets,
         "source": source,
@@ -163,6 +171,8 @@ def batch_command(
                 client, engine, src, tgt
             )
         result = run_with_progress(articles, quiet, options)
+    if not no_glossary and not dry_run:
+        warn_if_unprotected(protected, source)
     if report is not None:
         write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     _print_summary(result, quiet)

@@ -26,6 +26,7 @@ from transflow.cli.common import (
     console,
     error_console,
     languages,
+    refuse_overwriting_an_input,
     reports_errors,
 )
 from transflow.errors import TransflowError
@@ -329,6 +330,7 @@ def export_command(
         raise TransflowError(f"unknown format {output_format!r} (choose tbx or csv)")
     loaded = workspace_glossary(glossary)
     loaded.raise_for_errors()
+    refuse_overwriting_an_input(output, {term.origin.path for term in loaded.terms})
     text = export_tbx(loaded.terms) if output_format == "tbx" else export_csv(loaded.terms)
     with_articles = sum(bool(term.articles) for term in loaded.terms)
     if output_format == "tbx" and with_articles:

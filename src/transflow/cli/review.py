@@ -9,15 +9,17 @@ with the current translation. Every decision goes through
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -30,16 +32,18 @@ from transflow.cli.common import (
     reports_errors,
 )
 from transflow.errors import TransflowError
+from transflow.fileio import describe_os_error
 from transflow.glossary.model import workspace_glossary
 from transflow.queue.diff import Op, word_diff
 from transflow.queue.model import ReviewAction
-from transflow.queue.pofile import select_queue_files
+from transflow.queue.pofile import read_queue, select_queue_files
 from transflow.queue.review import (
     Decision,
     GlossaryChecker,
     GlossaryConfirmationNeeded,
     QueueItem,
     QueueOrder,
+    ReviewConflict,
     ReviewDesk,
     ReviewError,
     ReviewQueue,
@@ -203,8 +207,11 @@ class InteractiveReview:
         item = self.items[index]
         try:
             decision = self._apply(item, key)
-        except ReviewError as error:
-            self.output.print(f"[bold red]not saved:[/] {error}", highlight=False)
+        except (ReviewError, OSError) as error:
+            # A full disk or a read-only queue is refused like a clash: the
+            # reviewer can free space, or quit with everything earlier saved.
+            problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.output.print(f"[bold red]not saved:[/] {escape(problem)}", highlight=False)
             self.output.print("[dim]press any key[/]")
             self.read_key()
             return False
@@ -218,14 +225,20 @@ class InteractiveReview:
         if key == "a":
             return self._with_glossary_confirmation(
                 lambda confirm: self.desk.approve(
-                    item.path, item.id, seen=item.msgstr, confirm_glossary=confirm
+                    item.path,
+                    item.id,
+                    seen=item.msgstr,
+                    seen_decisions=item.decisions,
+                    confirm_glossary=confirm,
                 )
             )
         if key == "r":
             note = self.read_line("What needs work? ", "")
             if note is None or not note.strip():
                 return None
-            return self.desk.reject(item.path, item.id, note, seen=item.msgstr)
+            return self.desk.reject(
+                item.path, item.id, note, seen=item.msgstr, seen_decisions=item.decisions
+            )
         if key in ("1", "2"):
             alternatives = _alternatives(item)
             if int(key) > len(alternatives):
@@ -239,7 +252,12 @@ class InteractiveReview:
             return None
         return self._with_glossary_confirmation(
             lambda confirm: self.desk.edit(
-                item.path, item.id, text, seen=item.msgstr, confirm_glossary=confirm
+                item.path,
+                item.id,
+                text,
+                seen=item.msgstr,
+                seen_decisions=item.decisions,
+                confirm_glossary=confirm,
             )
         )
 
@@ -282,8 +300,20 @@ def _read_line(message: str, default: str) -> str | None:
         return None
 
 
-def _edit_in_editor(text: str) -> str | None:
-    edited = typer.edit(text, require_save=True)
+def _edit_in_editor(terminal: _Terminal, text: str) -> str | None:
+    """``text`` edited in $VISUAL / $EDITOR; None when the file was not saved.
+
+    click's ``edit`` (typer has none): it runs the editor through the shell,
+    so ``EDITOR="code --wait"`` works, and tells an unsaved file from a saved
+    one. An editor that fails is a refusal to show, not a crash of the review.
+    """
+    import click
+
+    try:
+        with terminal.as_before():
+            edited = click.edit(text + "\n", require_save=True, extension=".txt")
+    except click.ClickException as error:
+        raise ReviewError(f"the editor failed ({error.format_message()})") from None
     return None if edited is None else edited.rstrip("\n")
 
 
@@ -336,27 +366,52 @@ def review_command(
             "with 'transflow approve', 'edit' and 'reject'"
         )
     desk = ReviewDesk(resolve_reviewer(reviewer), checker)
-    with _keys_unbuffered():
-        InteractiveReview(items, desk, console, _read_key, _read_line, _edit_in_editor).run()
+    terminal = _Terminal()
+    edit_text = functools.partial(_edit_in_editor, terminal)
+    with terminal.keys_unbuffered():
+        InteractiveReview(items, desk, console, _read_key, _read_line, edit_text).run()
 
 
-@contextmanager
-def _keys_unbuffered() -> Iterator[None]:
-    """Keep the terminal in cbreak mode for the whole session.
+class _Terminal:
+    """The review's terminal: cbreak mode for the session, the user's own for the editor."""
 
-    readchar switches to raw mode only while it waits; a key typed while the
-    screen is being drawn would otherwise sit in the line buffer until Enter.
-    """
-    import termios
-    import tty
+    def __init__(self) -> None:
+        import termios
 
-    descriptor = sys.stdin.fileno()
-    saved = termios.tcgetattr(descriptor)
-    tty.setcbreak(descriptor)
-    try:
-        yield
-    finally:
-        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+        self.descriptor = sys.stdin.fileno()
+        self.before = termios.tcgetattr(self.descriptor)
+
+    @contextmanager
+    def keys_unbuffered(self) -> Iterator[None]:
+        """Keep the terminal in cbreak mode for the whole session, and restore it after.
+
+        readchar switches to raw mode only while it waits; a key typed while the
+        screen is being drawn would otherwise sit in the line buffer until Enter.
+        """
+        import tty
+
+        tty.setcbreak(self.descriptor)
+        try:
+            yield
+        finally:
+            self._set(self.before)
+
+    @contextmanager
+    def as_before(self) -> Iterator[None]:
+        """The terminal as the user had it (for the editor), then back to the session's mode."""
+        import termios
+
+        session = termios.tcgetattr(self.descriptor)
+        self._set(self.before)
+        try:
+            yield
+        finally:
+            self._set(session)
+
+    def _set(self, attributes: list[Any]) -> None:
+        import termios
+
+        termios.tcsetattr(self.descriptor, termios.TCSADRAIN, attributes)
 
 
 def _print_queue(items: ReviewQueue) -> None:
@@ -387,12 +442,57 @@ ConfirmOption = Annotated[
     bool,
     typer.Option("--confirm-glossary", help="Approve even though the glossary check fails."),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Decide even if a colleague decided the entry (replaces their decision)."
+    ),
+]
 
 
 def _desk(reviewer: str | None, glossary: list[Path] | None) -> ReviewDesk:
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     return ReviewDesk(resolve_reviewer(reviewer), GlossaryChecker(protected))
+
+
+def _as_read(po_file: Path, force: bool) -> Callable[[str], dict[str, Any]]:
+    """The ``seen`` arguments of each scripted decision: the entry as read now.
+
+    The desk then refuses, under the file's lock, an entry that a colleague
+    changed or decided since this read, or had approved before it; a second
+    ``transflow edit`` racing the first is refused, never silently replaced.
+    ``--force`` reads nothing, so nothing is refused.
+    """
+    if not po_file.is_file():
+        raise TransflowError(f"{po_file}: no such PO file")
+    if force:
+        return lambda _: {}
+    segments = {segment.id: segment for segment in read_queue(po_file).active}
+
+    def seen(item_id: str) -> dict[str, Any]:
+        segment = segments.get(item_id)
+        if segment is None:
+            return {}  # the desk names the missing entry
+        return {"seen": segment.translation, "seen_decisions": len(segment.history)}
+
+    return seen
+
+
+def _approve(
+    desk: ReviewDesk, po_file: Path, item_id: str, confirm: bool, seen: dict[str, Any]
+) -> Decision:
+    return desk.approve(po_file, item_id, confirm_glossary=confirm, **seen)
+
+
+def _decided(decide: Callable[[], Decision]) -> Decision:
+    """Run and print one scripted decision; a clash names how to override it."""
+    try:
+        decision = decide()
+    except ReviewConflict as conflict:
+        raise ReviewConflict(f"{conflict} (--force applies it anyway)") from None
+    _print_decision(decision)
+    return decision
 
 
 @reports_errors
@@ -403,25 +503,30 @@ def approve_command(
         bool, typer.Option("--all-unflagged", help="Approve every entry passing the glossary.")
     ] = False,
     confirm_glossary: ConfirmOption = False,
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
     glossary: GlossaryOption = None,
 ) -> None:
     """Approve entries by id, or every unflagged entry of a file; prints what changed.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow approve locales/pt/story.po 3f2a9c1e --reviewer Ana[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
+    seen = _as_read(po_file, force)
     desk = _desk(reviewer, glossary)
     if all_unflagged == bool(ids):
         raise TransflowError("name entry ids or pass --all-unflagged (not both)")
-    decisions = (
-        desk.approve_unflagged(po_file)
-        if all_unflagged
-        else [desk.approve(po_file, i, confirm_glossary=confirm_glossary) for i in ids or []]
-    )
-    for decision in decisions:
-        _print_decision(decision)
+    if all_unflagged:
+        decisions = desk.approve_unflagged(po_file)
+        for decision in decisions:
+            _print_decision(decision)
+    else:
+        decisions = [
+            _decided(functools.partial(_approve, desk, po_file, i, confirm_glossary, seen(i)))
+            for i in ids or []
+        ]
     console.print(f"{len(decisions)} entr(ies) approved", highlight=False)
 
 
@@ -431,17 +536,22 @@ def edit_command(
     entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
     text: Annotated[str, typer.Argument(help="The approved translation.")],
     confirm_glossary: ConfirmOption = False,
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
     glossary: GlossaryOption = None,
 ) -> None:
     """Replace an entry's translation with yours and approve it.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow edit locales/pt/story.po 3f2a9c1e "Texto revisto."[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
+    seen = _as_read(po_file, force)
     desk = _desk(reviewer, glossary)
-    _print_decision(desk.edit(po_file, entry, text, confirm_glossary=confirm_glossary))
+    _decided(
+        lambda: desk.edit(po_file, entry, text, confirm_glossary=confirm_glossary, **seen(entry))
+    )
 
 
 @reports_errors
@@ -449,12 +559,16 @@ def reject_command(
     po_file: Annotated[Path, typer.Argument(help="The PO file.")],
     entry: Annotated[str, typer.Argument(help="Entry id (see review --list).")],
     note: Annotated[str, typer.Option("--note", help="What needs work.")],
+    force: ForceOption = False,
     reviewer: ReviewerOption = None,
 ) -> None:
     """Mark an entry as needing work, with a note; it stays in the queue.
 
+    An entry a colleague decided meanwhile, or approved already, is refused
+    (naming who and when) unless --force.
+
     Example: [bold]transflow reject locales/pt/story.po 3f2a9c1e --note "wrong tense"[/]
     """
-    if not po_file.is_file():
-        raise TransflowError(f"{po_file}: no such PO file")
-    _print_decision(ReviewDesk(resolve_reviewer(reviewer)).reject(po_file, entry, note))
+    seen = _as_read(po_file, force)
+    desk = ReviewDesk(resolve_reviewer(reviewer))
+    _decided(lambda: desk.reject(po_file, entry, note, **seen(entry)))

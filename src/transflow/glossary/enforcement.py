@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from transflow.engines.base import Engine, Hypothesis
 from transflow.glossary.grammar import fix_article, rules_for
@@ -362,7 +363,7 @@ class TermEnforcer:
             if end is not None:
                 span = TermMatch(hit.start, end, Verdict.INFLECTED)
             found.setdefault(hit.value, []).append(span)
-        taken: list[TermMatch[object]] = [*addresses, *hits]
+        taken: list[TermMatch[Any]] = [*addresses, *hits]
         short = any(len(found.get(form, ())) < len(wanted) for form, wanted in needed.items())
         if short and (self._variant_matcher or self._inflection_matcher):
             for matcher in (self._variant_matcher, self._inflection_matcher):
@@ -386,7 +387,7 @@ class TermEnforcer:
         self,
         matches: Sequence[TermMatch[Term]],
         translation: str,
-        approved: Sequence[TermMatch[object]],
+        approved: Sequence[TermMatch[Any]],
     ) -> list[TermProblem]:
         """Forbidden renderings of the sentence's terms, as written or inflected."""
         if not self._forbidden_matcher:

@@ -255,7 +255,7 @@ def read_tbx(path: Path, source_lang: str | None = None) -> ImportedTerms:
 
 def _parse(path: Path, data: bytes) -> tbxfile:
     try:
-        store = tbxfile.parsestring(data)
+        store: tbxfile | None = tbxfile.parsestring(data)
     except etree.XMLSyntaxError as error:
         message = " ".join(str(error.msg).split())
         raise InputError(path, f"not well-formed XML ({message})", error.lineno) from None

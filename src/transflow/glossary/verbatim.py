@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from transflow.glossary.matching import TermMatch
 from transflow.glossary.model import Origin, Policy, Term, TermKind
@@ -49,9 +49,7 @@ def verbatim_spans(sentence: str) -> list[TermMatch[Term]]:
     return sorted(spans, key=lambda span: span.start)
 
 
-def outside(
-    matches: Iterable[TermMatch[V]], spans: Sequence[TermMatch[Term]]
-) -> list[TermMatch[V]]:
+def outside(matches: Iterable[TermMatch[V]], spans: Sequence[TermMatch[Any]]) -> list[TermMatch[V]]:
     """The ``matches`` that do not overlap any of ``spans``: a name inside an address is not one."""
     return [m for m in matches if not any(m.start < s.end and s.start < m.end for s in spans)]
 

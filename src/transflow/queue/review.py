@@ -94,6 +94,11 @@ class QueueItem:
     article: str
     history: tuple[ReviewRecord, ...] = ()
 
+    @property
+    def decisions(self) -> int:
+        """Review records when read: a later one by someone else is a clash."""
+        return len(self.history)
+
 
 @dataclass(frozen=True)
 class Reviewer:
@@ -315,10 +320,23 @@ class ReviewDesk:
         self.clock = clock
 
     def approve(
-        self, path: Path, item_id: str, *, seen: str | None = None, confirm_glossary: bool = False
+        self,
+        path: Path,
+        item_id: str,
+        *,
+        seen: str | None = None,
+        seen_decisions: int | None = None,
+        confirm_glossary: bool = False,
     ) -> Decision:
-        """Approve the current translation; ``seen`` is the text the reviewer approved."""
-        return self._decide(path, item_id, seen, None, ReviewAction.APPROVED, confirm_glossary)
+        """Approve the current translation; ``seen`` is the text the reviewer approved.
+
+        ``seen_decisions`` is how many review records the entry had when it was
+        read: a decision by someone else since then is refused too, even one
+        that left the text as it was (a rejection).
+        """
+        return self._decide(
+            path, item_id, seen, None, ReviewAction.APPROVED, confirm_glossary, "", seen_decisions
+        )
 
     def edit(
         self,
@@ -327,23 +345,40 @@ class ReviewDesk:
         text: str,
         *,
         seen: str | None = None,
+        seen_decisions: int | None = None,
         confirm_glossary: bool = False,
     ) -> Decision:
         """Replace the translation with the reviewer's own and approve it."""
         if not text.strip():
             raise ReviewError("an edited translation cannot be empty (use reject for 'needs work')")
-        return self._decide(path, item_id, seen, text, ReviewAction.EDITED, confirm_glossary)
+        return self._decide(
+            path, item_id, seen, text, ReviewAction.EDITED, confirm_glossary, "", seen_decisions
+        )
 
-    def reject(self, path: Path, item_id: str, note: str, *, seen: str | None = None) -> Decision:
+    def reject(
+        self,
+        path: Path,
+        item_id: str,
+        note: str,
+        *,
+        seen: str | None = None,
+        seen_decisions: int | None = None,
+    ) -> Decision:
         """Mark the translation as needing work, with a reason; it stays in the queue."""
         if not note.strip():
             raise ReviewError("say what needs work: a rejection needs a note")
-        return self._decide(path, item_id, seen, None, ReviewAction.REJECTED, False, note.strip())
+        return self._decide(
+            path, item_id, seen, None, ReviewAction.REJECTED, False, note.strip(), seen_decisions
+        )
 
     def approve_unflagged(self, path: Path) -> list[Decision]:
         """Approve every segment of ``path`` awaiting review that passes the glossary check."""
         items = load_queue([read_queue(path)], checker=self.checker)
-        return [self.approve(path, item.id, seen=item.msgstr) for item in items if not item.flagged]
+        return [
+            self.approve(path, item.id, seen=item.msgstr, seen_decisions=item.decisions)
+            for item in items
+            if not item.flagged
+        ]
 
     def _decide(
         self,
@@ -354,11 +389,12 @@ class ReviewDesk:
         action: ReviewAction,
         confirm_glossary: bool,
         note: str = "",
+        seen_decisions: int | None = None,
     ) -> Decision:
         with locked(path):
             queue = read_queue(path)
             segment = _find(queue, item_id)
-            self._check_unchanged(queue, segment, seen)
+            self._check_unchanged(queue, segment, seen, seen_decisions)
             before = segment.translation
             after = before if new_text is None else new_text
             override = False
@@ -394,7 +430,9 @@ class ReviewDesk:
             write_queue(queue, path)
         return Decision(path, item_id, action, before, after, self.reviewer, override)
 
-    def _check_unchanged(self, queue: Queue, segment: Segment, seen: str | None) -> None:
+    def _check_unchanged(
+        self, queue: Queue, segment: Segment, seen: str | None, seen_decisions: int | None
+    ) -> None:
         """Refuse if someone else changed or decided the segment since it was shown as ``seen``."""
         if seen is None:
             return
@@ -402,9 +440,12 @@ class ReviewDesk:
         decided_by_other = not segment.state.awaiting_review and (
             last is None or last.reviewer != self.reviewer
         )
-        if segment.translation == seen and not decided_by_other:
+        since = segment.history[seen_decisions:] if seen_decisions is not None else []
+        others_since = [record for record in since if record.reviewer != self.reviewer]
+        if segment.translation == seen and not decided_by_other and not others_since:
             return
-        who = f"{last.reviewer} at {last.at}" if last else "a hand edit or another tool"
+        latest = others_since[-1] if others_since else last
+        who = f"{latest.reviewer} at {latest.at}" if latest else "a hand edit or another tool"
         raise ReviewConflict(
             f"{queue.path}: entry {segment.id} was changed by {who} "
             "while you were reviewing; your decision was not applied"
