@@ -262,7 +262,7 @@ def _parse(path: Path, data: bytes) -> tbxfile:
     except AssertionError:  # translate-toolkit asserts the root element
         store = None
     root = None if store is None else store.document.getroot()
-    if root is None or etree.QName(root).localname != tbxfile.rootNode:
+    if store is None or root is None or etree.QName(root).localname != tbxfile.rootNode:
         raise InputError(path, _not_tbx_2008(data))
     return store
 
