@@ -32,7 +32,7 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,7 +144,7 @@ def replace_name(
 
 def name_pool(sentences: Sequence[str]) -> list[str]:
     """Capitalised words of the sentences that are not sentence-initial: names, mostly."""
-    pool = set()
+    pool: set[str] = set()
     for sentence in sentences:
         tokens = words(sentence)
         pool.update(
@@ -289,7 +289,7 @@ def roc_auc(damaged_scores: Sequence[float], undamaged_scores: Sequence[float]) 
     return float(np.mean((below + not_above) / 2) / len(undamaged))
 
 
-def auc_table(samples: Sequence[Sample], risks: dict[str, Sequence[float]]) -> list[list[str]]:
+def auc_table(samples: Sequence[Sample], risks: Mapping[str, Sequence[float]]) -> list[list[str]]:
     """Rows of damage type, count and the AUC of each risk score (higher = riskier)."""
     undamaged = [index for index, sample in enumerate(samples) if sample.damage is None]
     rows = []
@@ -376,7 +376,7 @@ def print_weights(label: str, fitted: dict[str, float]) -> None:
 # --- report ---------------------------------------------------------------------------------
 
 
-def report(held_out: Run, risks: dict[str, Sequence[float]]) -> None:
+def report(held_out: Run, risks: Mapping[str, Sequence[float]]) -> None:
     samples = held_out.samples
     print(
         f"{held_out.sentences} sentences, {sum(s.damage is not None for s in samples)} damaged "

@@ -16,9 +16,21 @@ TRANSLATION = (
 BACK = "The minister said the plan would not raise taxes for small businesses in Porto."
 
 
-def confidence(translation: str, back: str | None = BACK, **keywords: object) -> Confidence:
+def confidence(
+    translation: str,
+    back: str | None = BACK,
+    *,
+    engine_score: float | None = None,
+    glossary_problems: int = 0,
+) -> Confidence:
     return assess_segment(
-        SOURCE, translation, source="en", target="pt", back_translation=back, **keywords
+        SOURCE,
+        translation,
+        source="en",
+        target="pt",
+        back_translation=back,
+        engine_score=engine_score,
+        glossary_problems=glossary_problems,
     )
 
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from sacrebleu.metrics import CHRF
+from sacrebleu.metrics.chrf import CHRF
 
 from transflow.languages import UnknownLanguageError, base, is_character_level
 from transflow.queue.checks import punctuation_problems
@@ -399,7 +399,8 @@ class Signals:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (tuples as lists, ``round_trip`` as a nested object)."""
-        return _jsonable(asdict(self))
+        values: dict[str, Any] = _jsonable(asdict(self))
+        return values
 
 
 def measure(
