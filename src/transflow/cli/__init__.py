@@ -393,3 +393,7 @@ app.command("batch")(batch_command)
 from transflow.cli.glossary import glossary_app  # noqa: E402 - registered after the core commands
 
 app.add_typer(glossary_app, name="glossary")
+
+from transflow.cli.memory import memory_app  # noqa: E402 - registered after the core commands
+
+app.add_typer(memory_app, name="memory")
