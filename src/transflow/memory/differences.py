@@ -10,6 +10,7 @@ of these; the translator still sees the whole word diff.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -79,8 +80,14 @@ def term_finder(terms: TermSource | None) -> Callable[[str], Counter[str]]:
     if callable(terms):
         finder = terms
         return lambda text: Counter(finder(text))
-    matcher = TermMatcher((term, term) for term in terms)
+    matcher = _matcher(frozenset(terms))
     return lambda text: Counter(match.value for match in matcher.find(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(terms: frozenset[str]) -> TermMatcher[str]:
+    """One automaton per glossary: a review session asks with the same terms for every entry."""
+    return TermMatcher((term, term) for term in sorted(terms))
 
 
 def differs_in_term(

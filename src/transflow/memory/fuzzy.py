@@ -42,15 +42,15 @@ CANDIDATES = 200
 BRUTE_FORCE_BAND = 2_000
 FREQUENT_WORD_SHARE = 0.2
 
+MIN_WEIGHT_SHARE = 0.2
+
 _WORD = re.compile(r"\w+")
+_CHARACTER = re.compile(r"[^\W_]")
 
 
-def index_tokens(text: str, *, by_character: bool) -> set[str]:
-    """The tokens a source is indexed under: its lower-cased words, or its characters."""
-    lowered = text.lower()
-    if by_character:
-        return {character for character in lowered if character.isalnum()}
-    return set(_WORD.findall(lowered))
+def index_tokens(text: str, *, by_character: bool) -> list[str]:
+    """The tokens a text is indexed under: its lower-cased words, or its letters and digits."""
+    return (_CHARACTER if by_character else _WORD).findall(text.lower())
 
 
 def length_band(length: int, min_score: float) -> tuple[float, float]:
@@ -77,24 +77,25 @@ class FuzzyIndex:
         self._sources = sorted(set(sources), key=len)
         count = len(self._sources)
         self._lengths = np.fromiter(map(len, self._sources), dtype=np.int64, count=count)
-        vocabulary: dict[str, int] = {}
-        token_ids: list[int] = []
-        owners: list[int] = []
-        for number, source in enumerate(self._sources):
-            ids = {
-                vocabulary.setdefault(token, len(vocabulary))
-                for token in index_tokens(source, by_character=by_character)
-            }
-            token_ids.extend(ids)
-            owners.extend(itertools.repeat(number, len(ids)))
-        tokens = np.array(token_ids, dtype=np.int64)
-        # A stable sort keeps each token's sources in length order, so the band of a
-        # query is one slice of every posting list.
-        self._postings = np.array(owners, dtype=np.int64)[np.argsort(tokens, kind="stable")]
+        tokenised = [index_tokens(source, by_character=by_character) for source in self._sources]
+        vocabulary = {
+            token: number for number, token in enumerate(set(itertools.chain(*tokenised)))
+        }
+        tokens = np.fromiter(
+            map(vocabulary.__getitem__, itertools.chain(*tokenised)), dtype=np.int64
+        )
+        owners = np.repeat(np.arange(count), np.fromiter(map(len, tokenised), dtype=np.int64))
+        # A stable sort keeps each token's sources in length order, so the band of a query
+        # is one slice of every posting list; a word twice in a source counts once.
+        order = np.argsort(tokens, kind="stable")
+        tokens, owners = tokens[order], owners[order]
+        first = np.ones(len(tokens), dtype=bool)
+        first[1:] = (tokens[1:] != tokens[:-1]) | (owners[1:] != owners[:-1])
+        tokens, self._postings = tokens[first], owners[first]
         frequencies = np.bincount(tokens, minlength=len(vocabulary))
         self._starts = np.concatenate(([0], np.cumsum(frequencies)))
         self._frequencies = frequencies
-        self._weights = np.log((count + 1) / (frequencies + 0.5)).astype(np.float64)
+        self._weights = np.log((count + 1) / (frequencies + 0.5))
         self._vocabulary = vocabulary
 
     def __len__(self) -> int:
@@ -117,7 +118,7 @@ class FuzzyIndex:
         """Positions (from ``low``) of the band's sources sharing the most rare words."""
         ids = [
             self._vocabulary[token]
-            for token in index_tokens(query, by_character=self._by_character)
+            for token in set(index_tokens(query, by_character=self._by_character))
             if token in self._vocabulary
         ]
         frequent = FREQUENT_WORD_SHARE * len(self._sources)
@@ -134,7 +135,9 @@ class FuzzyIndex:
         totals = np.bincount(
             np.concatenate(postings), weights=np.concatenate(weights), minlength=high - low
         )
-        present = np.flatnonzero(totals)
+        # A boolean mask first: numpy finds the true entries of a mask several times faster
+        # than the non-zero entries of a float array.
+        present = np.flatnonzero(totals >= MIN_WEIGHT_SHARE * totals.max())
         if len(present) > CANDIDATES:
             present = present[np.argpartition(-totals[present], CANDIDATES)[:CANDIDATES]]
         return present

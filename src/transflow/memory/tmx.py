@@ -22,7 +22,9 @@ and ignore.
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,46 +42,61 @@ ORIGIN_PROP = "x-transflow-origin"
 ARTICLE_PROP = "x-transflow-article"
 IMPORTED_FROM_PROP = "x-transflow-imported-from"
 ALL_LANGUAGES = "*all*"
+_TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Elements of a <seg> holding the original file's markup, not translatable text.
 _INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 
 def read_tmx(
-    path: Path, *, source_lang: str | None = None, target_lang: str | None = None
+    path: Path,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    imported_from: str | None = None,
 ) -> list[MemorySegment]:
     """The translations in the TMX file at ``path``, as segments of origin ``imported``.
 
     ``source_lang`` defaults to the header's ``srclang``; ``target_lang``
     keeps only that language (a variant such as ``pt-BR`` counts for ``pt``,
-    and is stored as ``pt``). Raises :class:`InputError` (file and line) when
-    the file is not TMX, is cut off, or its languages do not match.
+    and is stored as ``pt``). ``imported_from`` names the file in the
+    segments (default: its name). Raises :class:`InputError` (file and line)
+    when the file is not TMX, is cut off, or its languages do not match.
     """
     data = read_input_bytes(path, "a TMX file")
-    wanted_source = _language(path, source_lang, None) if source_lang else None
-    wanted_target = _language(path, target_lang, None) if target_lang else None
-    reader = _Reader(path, wanted_source, wanted_target)
+    reader = _Reader(
+        path,
+        _language(path, source_lang, None) if source_lang else None,
+        _language(path, target_lang, None) if target_lang else None,
+        imported_from or path.name,
+    )
+    parser = etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        tag=("{*}tmx", "{*}header", "{*}body", "{*}tu"),
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
-        for event, element in etree.iterparse(
-            io.BytesIO(data),
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            remove_comments=True,
-        ):
+        for event, element in parser:
             reader.handle(event, element)
     except etree.XMLSyntaxError as error:
         raise InputError(path, f"not well-formed XML ({error.msg})", error.lineno) from None
-    return reader.finish()
+    return reader.finish(parser.root)
 
 
 class _Reader:
     """The state of one streaming read: the header's source language, the segments so far."""
 
-    def __init__(self, path: Path, source_lang: str | None, target_lang: str | None) -> None:
+    def __init__(
+        self, path: Path, source_lang: str | None, target_lang: str | None, imported_from: str
+    ) -> None:
         self.path = path
         self.requested_source = source_lang
         self.target_lang = target_lang
+        self.imported_from = imported_from
         self.header_source: str | None = None
         self.seen_root = False
         self.seen_body = False
@@ -87,18 +104,14 @@ class _Reader:
         self.segments: list[MemorySegment] = []
 
     def handle(self, event: str, element: etree._Element) -> None:
-        name = etree.QName(element).localname
+        name = _name(element)
         if not self.seen_root:
             if name != "tmx":
-                raise InputError(
-                    self.path, f"not a TMX file (the root element is <{name}>)", element.sourceline
-                )
+                _refuse_root(self.path, element.getroottree().getroot())
             self.seen_root = True
-            return
         if event == "start":
             self.seen_body = self.seen_body or name == "body"
-            return
-        if name == "header":
+        elif name == "header":
             declared = element.get("srclang")
             if declared and declared.strip() != ALL_LANGUAGES:
                 self.header_source = _language(self.path, declared, element.sourceline)
@@ -122,28 +135,19 @@ class _Reader:
                 self.path, "translation unit without a source language (srclang)", line
             )
         variants = []
-        for variant in _children(unit):
-            if etree.QName(variant).localname != "tuv":
-                continue
+        for variant in _children(unit, "tuv"):
             tag = variant.get(_XML_LANG) or variant.get("lang")  # TMX 1.1 wrote "lang"
             if not tag:
                 raise InputError(self.path, "variant without xml:lang", variant.sourceline)
             language = _language(self.path, tag, variant.sourceline)
             self.languages.add(language)
-            segment = next(
-                (child for child in _children(variant) if etree.QName(child).localname == "seg"),
-                None,
-            )
+            segment = next(_children(variant, "seg"), None)
             text = _segment_text(segment) if segment is not None else ""
             variants.append((language, text))
         source = next((text for language, text in variants if _serves(language, source_lang)), None)
         if source is None:
             raise InputError(self.path, f"translation unit has no {source_lang} text", line)
-        props = {
-            prop.get("type"): prop.text or ""
-            for prop in _children(unit)
-            if etree.QName(prop).localname == "prop"
-        }
+        props = {prop.get("type"): prop.text or "" for prop in _children(unit, "prop")}
         for language, text in variants:
             if _serves(language, source_lang) or not text.strip() or not source.strip():
                 continue
@@ -159,11 +163,13 @@ class _Reader:
                     article=props.get(ARTICLE_PROP) or None,
                     reviewer=unit.get("changeid") or unit.get("creationid") or None,
                     approved_at=_iso_date(unit.get("changedate") or unit.get("creationdate")),
-                    imported_from=props.get(IMPORTED_FROM_PROP) or self.path.name,
+                    imported_from=props.get(IMPORTED_FROM_PROP) or self.imported_from,
                 )
             )
 
-    def finish(self) -> list[MemorySegment]:
+    def finish(self, root: etree._Element | None) -> list[MemorySegment]:
+        if root is not None and not self.seen_root:
+            _refuse_root(self.path, root)
         if not self.seen_body:
             raise InputError(self.path, "not a TMX file (no <body>)")
         if self.target_lang is not None and not self.segments and self.languages:
@@ -172,6 +178,11 @@ class _Reader:
                 self.path, f"no translations into {self.target_lang} (the file has {found})"
             )
         return self.segments
+
+
+def _refuse_root(path: Path, root: etree._Element) -> None:
+    name = _name(root)
+    raise InputError(path, f"not a TMX file (the root element is <{name}>)", root.sourceline)
 
 
 def write_tmx(path: Path, segments: Iterable[MemorySegment]) -> int:
@@ -251,16 +262,27 @@ def _segment_text(element: etree._Element) -> str:
     """The text of a ``<seg>``: its own text and that of highlights, without inline codes."""
     parts = [element.text or ""]
     for child in _children(element):
-        if etree.QName(child).localname not in _INLINE_CODES:
+        if _name(child) not in _INLINE_CODES:
             parts.append(_segment_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
-def _children(element: etree._Element) -> Iterator[etree._Element]:
-    return (child for child in element if isinstance(child.tag, str))
+def _children(element: etree._Element, name: str | None = None) -> Iterator[etree._Element]:
+    """The child elements of ``element`` (named ``name``, in any namespace)."""
+    return (
+        child
+        for child in element
+        if isinstance(child.tag, str) and (name is None or _name(child) == name)
+    )
 
 
+def _name(element: etree._Element) -> str:
+    """The element's name without its namespace (``{urn:x}tu`` is ``tu``)."""
+    return str(element.tag).rpartition("}")[2]
+
+
+@functools.lru_cache(maxsize=256)
 def _serves(language: str, wanted: str) -> bool:
     """Whether text in ``language`` serves for ``wanted`` (``pt-BR`` serves for ``pt``)."""
     return language == wanted or wanted in fallbacks(language)
@@ -286,10 +308,12 @@ def _tmx_date(iso: str | None) -> str | None:
 
 
 def _iso_date(tmx_date: str | None) -> str | None:
-    if not tmx_date:
+    """``20250101T100000Z`` as ``2025-01-01T10:00:00+00:00``; None for anything else."""
+    match = _TMX_DATE.fullmatch(tmx_date.strip()) if tmx_date else None
+    if match is None:
         return None
     try:
-        moment = datetime.strptime(tmx_date.strip(), TMX_DATE_FORMAT)
-    except ValueError:
+        moment = datetime(*map(int, match.groups()), tzinfo=UTC)
+    except ValueError:  # month 13 and the like
         return None
-    return moment.replace(tzinfo=UTC).isoformat(timespec="seconds")
+    return moment.isoformat(timespec="seconds")

@@ -2,17 +2,23 @@
 
 The memory is a cache of the review queue plus the memories imported into
 the workspace. So that an import is never the only copy of anything, each
-imported TMX is kept, as imported (languages chosen, units read), in
-``.transflow/memory-imports/``; a rebuild reads the queue and those files.
+imported TMX file is kept as it was in ``.transflow/memory-imports/``, with
+a JSON file of the options it was imported with; a rebuild reads the queue
+and those files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from transflow.errors import InputError
+from transflow.fileio import read_input_bytes, write_text_atomically
 from transflow.memory.rebuild import approved_segments
 from transflow.memory.segment import MemorySegment
 from transflow.memory.store import ImportResult, TranslationMemory
@@ -30,49 +36,8 @@ def open_workspace_memory(workspace_dir: Path, locales_dir: Path) -> Translation
 
 def workspace_segments(workspace_dir: Path, locales_dir: Path) -> Iterator[MemorySegment]:
     """Everything the memory should hold: the queue's approvals, then the kept imports."""
-    kept = sorted((workspace_dir / IMPORTS_PATH).glob("*.tmx"))
-    return itertools.chain(approved_segments(locales_dir), *(read_tmx(path) for path in kept))
-
-
-def import_tmx(
-    memory: TranslationMemory,
-    workspace_dir: Path,
-    tmx_path: Path,
-    *,
-    source_lang: str | None = None,
-    target_lang: str | None = None,
-) -> ImportResult:
-    """Import a TMX file into the memory (all of it or, on bad input, nothing) and keep a copy."""
-    segments = read_tmx(tmx_path, source_lang=source_lang, target_lang=target_lang)
-    kept = _kept_copy_path(workspace_dir, tmx_path, segments)
-    existed = kept.exists()
-    write_tmx(kept, segments)
-    try:
-        return memory.import_segments(segments)
-    except BaseException:
-        if not existed:
-            kept.unlink(missing_ok=True)
-        raise
-
-
-def _kept_copy_path(workspace_dir: Path, tmx_path: Path, segments: list[MemorySegment]) -> Path:
-    """One name per distinct import: importing the same units again replaces the same copy."""
-    digest = hashlib.sha256()
-    for segment in segments:
-        for text in (segment.source_lang, segment.target_lang, segment.source, segment.target):
-            digest.update(text.encode("utf-8") + b"\0")
-    return workspace_dir / IMPORTS_PATH / f"{tmx_path.stem}-{digest.hexdigest()[:12]}.tmx"
-
-
-def export_tmx(
-    memory: TranslationMemory,
-    tmx_path: Path,
-    *,
-    source_lang: str | None = None,
-    target_lang: str | None = None,
-) -> int:
-    """Write the memory (of one language pair) as TMX 1.4b; returns the units written."""
-    return write_tmx(tmx_path, memory.segments(source_lang=source_lang, target_lang=target_lang))
+    kept = sorted((workspace_dir / IMPORTS_PATH).glob("*.json"))
+    return itertools.chain(approved_segments(locales_dir), *map(_kept_import, kept))
 
 
 def rebuilt_workspace_memory(
@@ -86,3 +51,63 @@ def rebuilt_workspace_memory(
     segments = list(workspace_segments(workspace_dir, locales_dir))
     memory = TranslationMemory.open(workspace_dir, rebuild=lambda: segments)
     return memory, memory.replace_from(segments)
+
+
+def import_tmx(
+    memory: TranslationMemory,
+    workspace_dir: Path,
+    tmx_path: Path,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+) -> ImportResult:
+    """Import a TMX file into the memory (all of it or, on bad input, nothing) and keep a copy."""
+    segments = read_tmx(tmx_path, source_lang=source_lang, target_lang=target_lang)
+    options = {"file": tmx_path.name, "source_lang": source_lang, "target_lang": target_lang}
+    digest = hashlib.sha256(read_input_bytes(tmx_path, "a TMX file"))
+    digest.update(json.dumps(options, sort_keys=True).encode("utf-8"))
+    kept = workspace_dir / IMPORTS_PATH / f"{tmx_path.stem}-{digest.hexdigest()[:12]}.tmx"
+    result = memory.import_segments(segments)
+    _keep_copy(tmx_path, kept)
+    write_text_atomically(kept.with_suffix(".json"), json.dumps(options, indent=2) + "\n")
+    return result
+
+
+def export_tmx(
+    memory: TranslationMemory,
+    tmx_path: Path,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+) -> int:
+    """Write the memory (of one language pair) as TMX 1.4b; returns the units written."""
+    return write_tmx(tmx_path, memory.segments(source_lang=source_lang, target_lang=target_lang))
+
+
+def _kept_import(options_path: Path) -> list[MemorySegment]:
+    """The segments of one kept import, read with the options it was imported with."""
+    try:
+        options = json.loads(read_input_bytes(options_path, "a JSON file"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(options_path, f"damaged import record ({error})") from None
+    if not isinstance(options, dict):
+        raise InputError(options_path, "damaged import record (not a JSON object)")
+    return read_tmx(
+        options_path.with_suffix(".tmx"),
+        source_lang=options.get("source_lang"),
+        target_lang=options.get("target_lang"),
+        imported_from=options.get("file"),
+    )
+
+
+def _keep_copy(source: Path, destination: Path) -> None:
+    """Copy ``source`` to ``destination`` in one rename, so a crash never leaves half a copy."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=destination.parent, suffix=".tmp", delete=False) as copy:
+        temporary = Path(copy.name)
+    try:
+        shutil.copyfile(source, temporary)
+        temporary.replace(destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
