@@ -38,3 +38,12 @@ def test_protected_terms_from_texts_or_a_function() -> None:
     by_function = term_finder(lambda text: [w for w in text.split() if w.istitle()])
     assert differs_in_term("Visit to Baku.", "Visit to Rome.", by_function)
     assert not differs_in_term("Visit to Baku.", "Visit to Rome.", term_finder(None))
+
+
+def test_numbers_written_as_words_count_but_articles_do_not() -> None:
+    assert differs_in_number("Talks lasted two hours.", "Talks lasted three hours.", "en")
+    assert not differs_in_number("Talks lasted two hours.", "Talks lasted two hours!", "en")
+    assert differs_in_number("Morreram duas pessoas.", "Morreram três pessoas.", "pt")
+    assert not differs_in_number("Chegou um presidente.", "Chegou o presidente.", "pt")
+    # Without a language only digits are compared.
+    assert not differs_in_number("Talks lasted two hours.", "Talks lasted three hours.")

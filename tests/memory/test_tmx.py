@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 from lxml import etree
 
+from memory.tools import po2tmx
 from transflow.errors import InputError
 from transflow.memory.segment import MemorySegment, Origin
 from transflow.memory.tmx import read_tmx, write_tmx
@@ -82,21 +80,14 @@ def test_written_memory_reads_back_with_its_provenance(tmp_path: Path) -> None:
 
 def test_po2tmx_output_imports(tmp_path: Path) -> None:
     """A TMX written by Translate Toolkit's own po2tmx, run as users run it."""
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "pt_BR"}
-    po.append(polib.POEntry(msgid="Home", msgstr="Início", occurrences=[("a.txt", "1")]))
-    po.append(polib.POEntry(msgid="Fuzzy one", msgstr="Difuso", flags=["fuzzy"]))
-    po.append(polib.POEntry(msgid="Say <b>hi</b> & go.", msgstr="Diga <b>oi</b> & vá."))
-    po.save(str(tmp_path / "site.po"))
-    po2tmx = Path(sys.executable).with_name("po2tmx")
-    command = [str(po2tmx if po2tmx.exists() else shutil.which("po2tmx"))]
-    subprocess.run(
-        [*command, "-l", "pt-BR", "-i", str(tmp_path / "site.po"), "-o", str(tmp_path / "s.tmx")],
-        check=True,
-        capture_output=True,
-    )
+    entries = [
+        polib.POEntry(msgid="Home", msgstr="Início", occurrences=[("a.txt", "1")]),
+        polib.POEntry(msgid="Fuzzy one", msgstr="Difuso", flags=["fuzzy"]),
+        polib.POEntry(msgid="Say <b>hi</b> & go.", msgstr="Diga <b>oi</b> & vá."),
+    ]
+    tmx = po2tmx(entries, tmp_path, "pt_BR")
 
-    segments = read_tmx(tmp_path / "s.tmx", target_lang="pt")
+    segments = read_tmx(tmx, target_lang="pt")
 
     assert [(s.source, s.target, s.source_lang, s.target_lang) for s in segments] == [
         ("Home", "Início", "en", "pt"),

@@ -1,11 +1,11 @@
 """What a fuzzy match's source changed that a similarity score hides.
 
 A 90% match may differ from the sentence being translated in exactly the
-word that matters: a number ("12 killed" / "21 killed"), a protected name
-("Baku" / "Batumi", translate-toolkit#468), or a negation ("did not agree"
-scores 85 against "did agree"). Reusing such a translation as it is would be
-wrong, so each match says whether its source differs from the query in one
-of these; the translator still sees the whole word diff.
+word that matters: a number ("12 killed" / "21 killed", "two hours" /
+"three hours"), a protected name ("Baku" / "Batumi"), or a negation ("did
+not agree" scores 85 against "did agree"). Reusing such a translation as it
+is would be wrong, so each match says whether its source differs from the
+query in one of these; the translator still sees the whole word diff.
 """
 
 from __future__ import annotations
@@ -36,18 +36,43 @@ _NEGATION_WORDS = {
     "ru": "не нет ни никогда никто ничего без",
 }
 NEGATIONS = {language: frozenset(words.split()) for language, words in _NEGATION_WORDS.items()}
+# Numbers written as words, compared like digits ("two hours" / "three hours"). Words that
+# are also articles ("um", "un", "ein") are left out: they would flag every other match.
+_NUMBER_WORDS = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred thousand million billion dozen",
+    "pt": "zero dois duas três quatro cinco seis sete oito nove dez onze doze treze catorze "
+    "quatorze quinze dezesseis dezasseis dezessete dezassete dezoito dezenove dezanove vinte "
+    "trinta quarenta cinquenta sessenta setenta oitenta noventa cem cento mil milhão milhões "
+    "bilhão bilhões",
+    "es": "cero dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+    "dieciséis diecisiete dieciocho diecinueve veinte treinta cuarenta cincuenta sesenta "
+    "setenta ochenta noventa cien ciento mil millón millones",
+    "fr": "zéro deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+    "seize vingt trente quarante cinquante soixante cent mille million millions milliard",
+    "de": "null zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig "
+    "vierzig fünfzig sechzig siebzig achtzig neunzig hundert tausend million millionen",
+    "it": "zero due tre quattro cinque sei sette otto nove dieci undici dodici venti trenta "
+    "quaranta cinquanta sessanta settanta ottanta novanta cento mille milione milioni",
+}
+NUMBER_WORDS = {language: frozenset(words.split()) for language, words in _NUMBER_WORDS.items()}
 
 # Protected terms as a caller has them: the term texts, or a function finding them in a text.
 TermSource = Collection[str] | Callable[[str], Iterable[str]]
 
 
-def numbers(text: str) -> Counter[str]:
-    """The numbers of ``text`` by their digits ("1,000" and "1.000" are one number)."""
-    return Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
+def numbers(text: str, language: str | None = None) -> Counter[str]:
+    """The numbers of ``text``: digits ("1,000" and "1.000" are one number) and number words."""
+    found = Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
+    words = _language_words(NUMBER_WORDS, language)
+    if words:
+        found.update(word for word in _WORD.findall(text.lower()) if word in words)
+    return found
 
 
-def differs_in_number(memory_source: str, query: str) -> bool:
-    return numbers(memory_source) != numbers(query)
+def differs_in_number(memory_source: str, query: str, language: str | None = None) -> bool:
+    return numbers(memory_source, language) != numbers(query, language)
 
 
 def negation_count(text: str, language: str) -> int:
@@ -55,14 +80,18 @@ def negation_count(text: str, language: str) -> int:
 
     English contractions ("didn't", "won’t") count as negations too.
     """
-    try:
-        language = base(language)
-    except UnknownLanguageError:
-        return 0
-    words = NEGATIONS.get(language, frozenset())
+    words = _language_words(NEGATIONS, language)
     tokens = _WORD.findall(text.lower())
-    contracted = language == "en" and sum(token.endswith(("n't", "n’t")) for token in tokens)
+    contracted = words is NEGATIONS["en"] and any(t.endswith(("n't", "n’t")) for t in tokens)
     return sum(token in words for token in tokens) + int(contracted)
+
+
+def _language_words(lists: dict[str, frozenset[str]], language: str | None) -> frozenset[str]:
+    """The word list of ``language``'s base language; empty when there is none."""
+    try:
+        return lists.get(base(language), frozenset()) if language else frozenset()
+    except UnknownLanguageError:
+        return frozenset()
 
 
 def differs_in_negation(memory_source: str, query: str, language: str) -> bool:

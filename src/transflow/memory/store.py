@@ -381,7 +381,7 @@ class TranslationMemory:
         return [
             replace(
                 match,
-                differs_in_number=differs_in_number(match.source, source),
+                differs_in_number=differs_in_number(match.source, source, pair[0]),
                 differs_in_term=differs_in_term(match.source, source, find_terms),
                 differs_in_negation=differs_in_negation(match.source, source, pair[0]),
                 diff=tuple(word_diff(match.source, source, by_character=by_character)),

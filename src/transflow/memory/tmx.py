@@ -313,7 +313,8 @@ def _iso_date(tmx_date: str | None) -> str | None:
     if match is None:
         return None
     try:
-        moment = datetime(*map(int, match.groups()), tzinfo=UTC)
+        year, month, day, hour, minute, second = map(int, match.groups())
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:  # month 13 and the like
         return None
     return moment.isoformat(timespec="seconds")
