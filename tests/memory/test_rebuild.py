@@ -8,7 +8,7 @@ import pytest
 
 from builders import APPROVED, EDITED, JA_SEGMENTS, PT_SEGMENTS, Seg, write_queue_file
 from transflow.errors import InputError
-from transflow.memory.rebuild import approved_segments
+from transflow.memory.rebuild import approved_segments, entry_segment
 from transflow.memory.segment import Origin
 
 
@@ -71,3 +71,20 @@ def test_a_broken_queue_file_is_an_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"broken\.po:1"):
         list(approved_segments(tmp_path / "locales"))
     assert list(approved_segments(tmp_path / "nowhere")) == []
+
+
+def test_one_entry_as_a_review_decision_hook_records_it(tmp_path: Path) -> None:
+    review_file = write_queue_file(tmp_path / "locales" / "pt" / "story.po", "pt", PT_SEGMENTS)
+    entries = {entry.msgid: entry for entry in review_file.active_entries()}
+
+    talks = entry_segment(review_file, entries["Talks lasted two hours."])
+    assert talks is not None
+    assert (talks.position, talks.reviewer, talks.previous_source) == (
+        2,
+        "Bruno",
+        "He met the minister.",
+    )
+    assert talks == list(approved_segments(tmp_path / "locales"))[2]
+    assert entry_segment(review_file, entries["Nothing changed."]) is None  # awaiting review
+    (obsolete,) = review_file.obsolete_entries()
+    assert entry_segment(review_file, obsolete) is None
