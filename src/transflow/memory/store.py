@@ -5,10 +5,11 @@ translation of the review queue and every unit imported from another
 memory. It is a cache: the queue files and the imported TMX files (kept in
 ``.transflow/memory-imports/``) are the real copies, and
 :mod:`transflow.memory.rebuild` recreates it from them. That makes damage
-harmless: a file SQLite calls corrupt (or that is not a transflow memory at
-all) is set aside and rebuilt with a one-line warning when the opener passed
-a ``rebuild`` function, or reported as one line telling the user to run
-``transflow memory rebuild`` when it did not.
+harmless: when the opener passes a ``rebuild`` function, a missing file is
+built from it and a file SQLite calls corrupt (or that is not a transflow
+memory at all) is set aside and rebuilt with a one-line warning; without
+one, damage is reported as one line telling the user to run ``transflow
+memory rebuild``.
 
 Storage choices:
 
@@ -220,7 +221,13 @@ class TranslationMemory:
         self._rebuild = rebuild
         self._connection: sqlite3.Connection | None = None
         self._indexes: dict[tuple[str, str], _PairIndex] = {}
+        # Whether opening filled the memory from ``rebuild`` (it was missing or damaged).
+        self.rebuilt = False
+        missing = not path.exists()
         self._connect_checked()
+        if missing and rebuild is not None and not self.rebuilt:
+            self.replace_from(rebuild())
+            self.rebuilt = True
 
     @classmethod
     def open(
@@ -229,12 +236,14 @@ class TranslationMemory:
         *,
         rebuild: Callable[[], Iterable[MemorySegment]] | None = None,
     ) -> Self:
-        """The memory of the workspace at ``workspace_dir`` (created when missing).
+        """The memory of the workspace at ``workspace_dir``.
 
         ``rebuild`` yields every segment the memory should hold (see
-        :func:`transflow.memory.rebuild.workspace_segments`); with it a
-        damaged file is rebuilt with a :class:`MemoryRebuiltWarning`, without
-        it a damaged file raises :class:`DamagedMemoryError`.
+        :func:`transflow.memory.workspace.workspace_segments`); with it a
+        missing file is created from it, and a damaged one set aside and
+        rebuilt with a :class:`MemoryRebuiltWarning`. Without it a missing
+        file is created empty and a damaged one raises
+        :class:`DamagedMemoryError`.
         """
         return cls(workspace_dir / MEMORY_PATH, rebuild)
 
@@ -294,27 +303,29 @@ class TranslationMemory:
             connection.executemany("DELETE FROM segment WHERE id = ?", doomed)
         return len(doomed)
 
-    @_recovering
     def import_segments(self, segments: Iterable[MemorySegment]) -> ImportResult:
         """Add imported units in one transaction: all of them, or none if anything fails."""
-        units = [
-            segment
-            if segment.origin is Origin.IMPORTED
-            else replace(segment, origin=Origin.IMPORTED)
-            for segment in segments
-        ]
-        with self._writing() as connection:
-            added = self._insert(connection, units)
-        return ImportResult(added, len(units) - added)
+        return self._import([_as_imported(segment) for segment in segments])
 
-    @_recovering
     def replace_from(self, segments: Iterable[MemorySegment]) -> int:
         """Make the memory hold exactly ``segments`` (a rebuild), in one transaction.
 
         ``segments`` is consumed before anything is deleted, so a failing
         source (a broken queue file) leaves the memory as it was.
         """
-        return self._replace(list(segments))
+        return self._replace_recovering(list(segments))
+
+    # Iterables are read once, before these (which a recovery runs twice) start.
+
+    @_recovering
+    def _import(self, units: Sequence[MemorySegment]) -> ImportResult:
+        with self._writing() as connection:
+            added = self._insert(connection, units)
+        return ImportResult(added, len(units) - added)
+
+    @_recovering
+    def _replace_recovering(self, segments: Sequence[MemorySegment]) -> int:
+        return self._replace(segments)
 
     # --- reading -------------------------------------------------------------------
 
@@ -546,6 +557,7 @@ class TranslationMemory:
             try:
                 self._connect()
                 self._replace(segments)
+                self.rebuilt = True
             except (sqlite3.DatabaseError, _Damage) as again:
                 raise TranslationMemoryError(
                     f"{self.path}: cannot rebuild the translation memory ({again})"

@@ -28,7 +28,8 @@ IMPORTS_PATH = Path(".transflow") / "memory-imports"
 
 
 def open_workspace_memory(workspace_dir: Path, locales_dir: Path) -> TranslationMemory:
-    """The workspace's memory, rebuilt from ``locales_dir`` and the kept imports if damaged."""
+    """The workspace's memory, built from ``locales_dir`` and the kept imports if missing or
+    damaged."""
     return TranslationMemory.open(
         workspace_dir, rebuild=lambda: workspace_segments(workspace_dir, locales_dir)
     )
@@ -50,7 +51,9 @@ def rebuilt_workspace_memory(
     """
     segments = list(workspace_segments(workspace_dir, locales_dir))
     memory = TranslationMemory.open(workspace_dir, rebuild=lambda: segments)
-    return memory, memory.replace_from(segments)
+    if not memory.rebuilt:
+        memory.replace_from(segments)
+    return memory, memory.stats().segments
 
 
 def import_tmx(
