@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -135,19 +135,19 @@ class _Reader:
                 self.path, "translation unit without a source language (srclang)", line
             )
         variants = []
-        for variant in _children(unit, "tuv"):
+        for variant in unit.iterchildren("{*}tuv"):
             tag = variant.get(_XML_LANG) or variant.get("lang")  # TMX 1.1 wrote "lang"
             if not tag:
                 raise InputError(self.path, "variant without xml:lang", variant.sourceline)
             language = _language(self.path, tag, variant.sourceline)
             self.languages.add(language)
-            segment = next(_children(variant, "seg"), None)
+            segment = variant.find("{*}seg")
             text = _segment_text(segment) if segment is not None else ""
             variants.append((language, text))
         source = next((text for language, text in variants if _serves(language, source_lang)), None)
         if source is None:
             raise InputError(self.path, f"translation unit has no {source_lang} text", line)
-        props = {prop.get("type"): prop.text or "" for prop in _children(unit, "prop")}
+        props = {prop.get("type"): prop.text or "" for prop in unit.iterchildren("{*}prop")}
         for language, text in variants:
             if _serves(language, source_lang) or not text.strip() or not source.strip():
                 continue
@@ -261,20 +261,11 @@ def _distinct(segments: Iterable[MemorySegment]) -> list[MemorySegment]:
 def _segment_text(element: etree._Element) -> str:
     """The text of a ``<seg>``: its own text and that of highlights, without inline codes."""
     parts = [element.text or ""]
-    for child in _children(element):
+    for child in element.iterchildren(etree.Element):
         if _name(child) not in _INLINE_CODES:
             parts.append(_segment_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
-
-
-def _children(element: etree._Element, name: str | None = None) -> Iterator[etree._Element]:
-    """The child elements of ``element`` (named ``name``, in any namespace)."""
-    return (
-        child
-        for child in element
-        if isinstance(child.tag, str) and (name is None or _name(child) == name)
-    )
 
 
 def _name(element: etree._Element) -> str:
