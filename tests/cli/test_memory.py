@@ -112,6 +112,7 @@ def test_match_table_shows_score_diff_translation_and_who(desk: Path) -> None:
     assert "O Presidente chegou a Baku ontem." in line
     assert "human, Ana, story.txt" in line
     assert "differs-in-negation" in line
+    assert "[-arrived-]{+did not arrive+}" in result.stdout
     missing = run("match", "Something else entirely, nothing alike.", "--to", "pt")
     assert "no match of 75% or more" in missing.stdout
 
