@@ -550,13 +550,15 @@ class TranslationMemory:
         self._indexes.clear()
         damaged = self.path.with_name(f"{self.path.name}.damaged")
         with FileLock(f"{self.path}.lock", timeout=BUSY_TIMEOUT_SECONDS):
-            if not self._healthy():  # another process may have rebuilt it meanwhile
-                self.path.replace(damaged)
-                for suffix in ("-wal", "-shm"):
-                    self.path.with_name(f"{self.path.name}{suffix}").unlink(missing_ok=True)
             try:
-                self._connect()
-                self._replace(segments)
+                if self._healthy():  # another process rebuilt it meanwhile
+                    self._connect()
+                else:
+                    self.path.replace(damaged)
+                    for suffix in ("-wal", "-shm"):
+                        self.path.with_name(f"{self.path.name}{suffix}").unlink(missing_ok=True)
+                    self._connect()
+                    self._replace(segments)
                 self.rebuilt = True
             except (sqlite3.DatabaseError, _Damage) as again:
                 raise TranslationMemoryError(
@@ -571,14 +573,15 @@ class TranslationMemory:
         )
 
     def _healthy(self) -> bool:
+        """Whether the file is now a sound memory: SQLite's own check of every page."""
         try:
             self._connect()
-            self._open_connection().execute("SELECT count(*) FROM segment").fetchone()
+            (verdict,) = self._open_connection().execute("PRAGMA quick_check(1)").fetchone()
         except (sqlite3.DatabaseError, _Damage):
             return False
         finally:
             self.close()
-        return True
+        return bool(verdict == "ok")
 
     def _replace(self, segments: Sequence[MemorySegment]) -> int:
         with self._writing() as connection:
