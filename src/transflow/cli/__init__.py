@@ -481,3 +481,7 @@ app.add_typer(glossary_app, name="glossary")
 from transflow.cli.models import models_app  # noqa: E402 - registered after the core commands
 
 app.add_typer(models_app, name="models")
+
+from transflow.cli.memory import memory_app  # noqa: E402 - registered after the core commands
+
+app.add_typer(memory_app, name="memory")
