@@ -52,7 +52,7 @@ from typing import Any
 
 from batch_bench import engine_sentences, sentence_pool, write_corpus
 from transflow.engines.bergamot import BergamotEngine
-from transflow.queue.pofile import ReviewFile
+from transflow.queue.pofile import read_queue
 from transflow.source.quotes import straighten
 from transflow.testing.bergamot_model import bundled_model_folder
 from transflow.testing.engines import RecordingEngine
@@ -197,9 +197,9 @@ def measure_cli(corpus: Path, workspace: Path, sentences: int) -> Row:
 
 def queue_translations(locales: Path) -> dict[str, str]:
     return {
-        entry.msgid: entry.msgstr
+        segment.source: segment.translation
         for path in sorted(locales.rglob("*.po"))
-        for entry in ReviewFile.load(path).active_entries()
+        for segment in read_queue(path).active
     }
 
 

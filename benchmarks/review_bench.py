@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import polib
 from rich.console import Console
 
 from transflow.cli.review import render_item
 from transflow.glossary.model import load_glossary
-from transflow.queue.pofile import MachineTranslation, ReviewFile, record_machine_translation
+from transflow.queue.model import MachineOutput, Queue, Reference, Segment
+from transflow.queue.pofile import read_queue, write_queue
 from transflow.queue.review import GlossaryChecker, QueueOrder, load_queue
 from transflow.source.segmentation import split_sentences
 
@@ -34,21 +34,21 @@ SAMPLE = REPO / "examples" / "articles" / "azerbaijan-israel-presidents-baku.txt
 
 
 def build_queue(path: Path, entries: int) -> None:
+    """A queue of ``entries`` machine translations; one in ten breaks the glossary."""
     sentences = split_sentences(SAMPLE.read_text(encoding="utf-8"), "en")
-    review_file = ReviewFile.load(path)
+    queue = Queue("en", "pt", "article.txt", revision_date="2026-12-01 10:00+0000")
     for index in range(entries):
         source = f"{sentences[index % len(sentences)]} ({index})"
-        entry = polib.POEntry(msgid=source, occurrences=[("article.txt", str(index + 1))])
-        problems = ("Azerbaijan: expected 'Azerbaijão' 1×, found 0×",) if index % 10 == 0 else ()
-        record_machine_translation(
-            entry,
-            MachineTranslation(source.upper(), "argos", "bench", -0.3, glossary_problems=problems),
+        text = source.upper().replace("AZERBAIJAN", "Azerbaijan") if index % 10 == 0 else source
+        queue.segments.append(
+            Segment(
+                source,
+                text,
+                machine=MachineOutput(text, "argos", "bench", -0.3),
+                references=[Reference("article.txt", index + 1)],
+            )
         )
-        review_file.catalog.append(entry)
-    review_file.update_header(
-        language="pt", source_language="en", project="bench", source_file="article.txt"
-    )
-    review_file.save()
+    write_queue(queue, path)
 
 
 def timed(action: Callable[[], object], runs: int) -> float:
@@ -72,12 +72,12 @@ def main() -> None:
         size = path.stat().st_size
 
         def first_screen() -> None:
-            items = load_queue([ReviewFile.load(path)], checker=checker)
+            items = load_queue([read_queue(path)], checker=checker)
             console = Console(file=io.StringIO(), width=120, force_terminal=True)
             console.print(render_item(items[0], 0, len(items), 0))
 
-        load = timed(lambda: ReviewFile.load(path), options.runs)
-        review_file = ReviewFile.load(path)
+        load = timed(lambda: read_queue(path), options.runs)
+        review_file = read_queue(path)
         queue = timed(lambda: load_queue([review_file], checker=checker), options.runs)
         risk = timed(
             lambda: load_queue([review_file], checker=checker, order=QueueOrder.RISK), options.runs

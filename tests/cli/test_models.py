@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from builders import SAMPLE, assert_one_line_error
 from transflow.cli import app
-from transflow.queue.pofile import ReviewFile
+from transflow.queue.pofile import read_queue
 from transflow.testing.bergamot_model import firefox_model_folder, tar_folder
 from transflow.testing.copy_model import build_copy_model_package
 from transflow.testing.index_server import rewrite_package, serve_directory, write_package_index
@@ -85,8 +85,8 @@ def test_install_a_pair_then_translate_with_it(workspace: Path, index_url: str) 
     assert "installed en→de (argos model argos-translate-en_de-copy-1.0)" in installed.stdout
     translated = run("translate", ARTICLE, "--to", "de")
     assert translated.exit_code == 0, translated.output
-    entries = ReviewFile.load(Path("locales/de/azerbaijan-israel-presidents-baku.po"))
-    texts = [entry.msgstr for entry in entries.active_entries()]
+    queue = read_queue(Path("locales/de/azerbaijan-israel-presidents-baku.po"))
+    texts = [segment.translation for segment in queue.active]
     assert "PRESIDENT OF AZERBAIJAN" in " ".join(texts)
     listed = json.loads(run("models", "available", "--index", index_url, "--format", "json").stdout)
     assert {row["pair"]: row["installed"] for row in listed}["en→de"] == "1.0"

@@ -7,6 +7,7 @@ Engines are imported only by commands that translate, so ``--help``,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from rich.table import Table
 
 from transflow import __version__
 from transflow.cli.common import (
+    AcceptContextOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
@@ -114,6 +116,7 @@ def translate(
             show_default=False,
         ),
     ] = None,
+    accept_context_matches: AcceptContextOption = False,
 ) -> None:
     """Machine-translate articles into the review queue (the same job as batch, for a few files).
 
@@ -131,19 +134,24 @@ def translate(
     for target in targets:
         _warn_missing_targets(protected, source, target)
     warn_if_in_another_language(articles, source)
-    report = run_with_progress(
-        articles,
-        quiet=False,
-        show_failures=False,
-        options={
-            "targets": targets,
-            "source": source,
-            "glossary": protected,
-            "locales_dir": locales,
-            "engine_name": engine,
-            "workers": jobs or max(1, os.cpu_count() or 1),
-        },
-    )
+    from transflow.memory.workspace import open_workspace_memory
+
+    with open_workspace_memory(Path(), locales) as memory:
+        report = run_with_progress(
+            articles,
+            quiet=False,
+            show_failures=False,
+            options={
+                "targets": targets,
+                "source": source,
+                "glossary": protected,
+                "locales_dir": locales,
+                "engine_name": engine,
+                "workers": jobs or max(1, os.cpu_count() or 1),
+                "approved_memory": memory,
+                "accept_context_matches": accept_context_matches,
+            },
+        )
     updates = report.outcomes
     if not no_glossary:
         warn_if_unprotected(protected, source)
@@ -367,7 +375,15 @@ def import_command(
     from transflow.queue.review import resolve_reviewer
 
     who = resolve_reviewer(reviewer)
-    result = import_xliff(xliff_file, locales_dir=locales, reviewer=who.name, email=who.email)
+    from transflow.memory.workspace import record_decision
+
+    result = import_xliff(
+        xliff_file,
+        locales_dir=locales,
+        reviewer=who.name,
+        email=who.email,
+        on_saved=functools.partial(record_decision, Path()),
+    )
     report = result.report
     console.print(
         f"{result.po_file}: {len(report.edited)} edited (awaiting approval), "

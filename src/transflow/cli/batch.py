@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from transflow.cli.common import (
+    AcceptContextOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
@@ -125,6 +126,7 @@ def batch_command(
     ] = None,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
+    accept_context_matches: AcceptContextOption = False,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
@@ -156,8 +158,14 @@ def batch_command(
         "dry_run": dry_run,
         "problems": problems,
         "chunk_sentences": chunk_sentences,
+        "accept_context_matches": accept_context_matches,
     }
     with ExitStack() as cleanup:
+        from transflow.memory.workspace import open_workspace_memory
+
+        if not dry_run:  # a dry run changes nothing, not even the memory file
+            memory = open_workspace_memory(Path(), locales)
+            options["approved_memory"] = cleanup.enter_context(memory)
         if scheduler:
             from transflow.engines.cluster import connect, select_cluster_engine
 

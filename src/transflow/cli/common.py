@@ -42,6 +42,14 @@ LocalesOption = Annotated[
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
 
+AcceptContextOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-context-matches",
+        help="Approve translation-memory matches whose neighbouring sentences match too.",
+    ),
+]
+
 GlossaryOption = Annotated[
     list[Path] | None,
     typer.Option(

@@ -35,7 +35,7 @@ from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
 from transflow.glossary.model import workspace_glossary
 from transflow.queue.diff import Op, word_diff
-from transflow.queue.model import ReviewAction
+from transflow.queue.model import Queue, ReviewAction, Segment
 from transflow.queue.pofile import read_queue, select_queue_files
 from transflow.queue.review import (
     Decision,
@@ -365,7 +365,7 @@ def review_command(
             "review needs an interactive terminal; in scripts use 'transflow review --list' "
             "with 'transflow approve', 'edit' and 'reject'"
         )
-    desk = ReviewDesk(resolve_reviewer(reviewer), checker)
+    desk = ReviewDesk(resolve_reviewer(reviewer), checker, on_saved=_keep_memory_in_step)
     terminal = _Terminal()
     edit_text = functools.partial(_edit_in_editor, terminal)
     with terminal.keys_unbuffered():
@@ -453,7 +453,9 @@ ForceOption = Annotated[
 def _desk(reviewer: str | None, glossary: list[Path] | None) -> ReviewDesk:
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
-    return ReviewDesk(resolve_reviewer(reviewer), GlossaryChecker(protected))
+    return ReviewDesk(
+        resolve_reviewer(reviewer), GlossaryChecker(protected), on_saved=_keep_memory_in_step
+    )
 
 
 def _as_read(po_file: Path, force: bool) -> Callable[[str], dict[str, Any]]:
@@ -477,6 +479,13 @@ def _as_read(po_file: Path, force: bool) -> Callable[[str], dict[str, Any]]:
         return {"seen": segment.translation, "seen_decisions": len(segment.history)}
 
     return seen
+
+
+def _keep_memory_in_step(queue: Queue, segment: Segment) -> None:
+    """Each saved decision updates the workspace translation memory (``.transflow/``)."""
+    from transflow.memory.workspace import record_decision
+
+    record_decision(Path(), queue, segment)
 
 
 def _approve(
@@ -570,5 +579,5 @@ def reject_command(
     Example: [bold]transflow reject locales/pt/story.po 3f2a9c1e --note "wrong tense"[/]
     """
     seen = _as_read(po_file, force)
-    desk = ReviewDesk(resolve_reviewer(reviewer))
+    desk = ReviewDesk(resolve_reviewer(reviewer), on_saved=_keep_memory_in_step)
     _decided(lambda: desk.reject(po_file, entry, note, **seen(entry)))

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from transflow.errors import InputError
 from transflow.fileio import read_input_bytes, write_text_atomically
-from transflow.memory.rebuild import approved_segments
+from transflow.memory.rebuild import approved_segments, entry_segment
 from transflow.memory.segment import MemorySegment
 from transflow.memory.store import ImportResult, TranslationMemory
 from transflow.memory.tmx import read_tmx, write_tmx
+from transflow.queue.model import Queue, Segment
 
 IMPORTS_PATH = Path(".transflow") / "memory-imports"
 
@@ -33,6 +34,23 @@ def open_workspace_memory(workspace_dir: Path, locales_dir: Path) -> Translation
     return TranslationMemory.open(
         workspace_dir, rebuild=lambda: workspace_segments(workspace_dir, locales_dir)
     )
+
+
+def record_decision(workspace_dir: Path, queue: Queue, segment: Segment) -> None:
+    """Keep the memory in step with one saved review decision on ``segment`` of ``queue``.
+
+    An approval or edit is recorded (replacing what the memory held for that
+    place); a rejection forgets the approval. A missing memory is built from
+    the queue the decision was saved in, which already holds the decision.
+    """
+    locales_dir = queue.path.parent.parent if queue.path else Path("locales")
+    with open_workspace_memory(workspace_dir, locales_dir) as memory:
+        approved = entry_segment(queue, segment)
+        if approved is not None:
+            memory.record_approved(approved)
+        else:
+            position = next((i for i, s in enumerate(queue.active) if s is segment), None)
+            memory.forget(segment.source, queue.target_language, queue.article, position)
 
 
 def workspace_segments(workspace_dir: Path, locales_dir: Path) -> Iterator[MemorySegment]:

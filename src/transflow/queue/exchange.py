@@ -19,7 +19,7 @@ from transflow.errors import InputError, TransflowError
 from transflow.glossary.model import Glossary
 from transflow.languages import same_language
 from transflow.queue.checks import QueueChecker
-from transflow.queue.model import Queue, ReviewAction, ReviewRecord
+from transflow.queue.model import Queue, ReviewAction, ReviewRecord, Segment
 from transflow.queue.pofile import locked, po_path, queue_paths, read_queue, write_queue
 from transflow.queue.xliff import (
     Exchange,
@@ -90,6 +90,7 @@ def import_xliff(
     reviewer: str,
     email: str = "",
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    on_saved: Callable[[Queue, Segment], None] | None = None,
 ) -> ImportResult:
     """Merge a returned XLIFF file into its queue; a file for no queue changes nothing."""
     try:
@@ -106,6 +107,11 @@ def import_xliff(
             queue.last_translator = f"{reviewer} <{email}>" if email else reviewer
             queue.revision_date = clock().strftime("%Y-%m-%d %H:%M+0000")
             write_queue(queue, po_file)
+            if on_saved is not None:
+                for segment_id in [*report.edited, *report.approved]:
+                    segment = queue.find(segment_id)
+                    if segment is not None:
+                        on_saved(queue, segment)
     return ImportResult(po_file, report)
 
 

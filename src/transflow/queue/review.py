@@ -313,7 +313,10 @@ class ReviewDesk:
         reviewer: Reviewer | str,
         checker: GlossaryChecker | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_saved: Callable[[Queue, Segment], None] | None = None,
     ) -> None:
+        # ``on_saved`` runs after each decision is on disk (the translation memory keeps in step).
+        self.on_saved = on_saved
         self.identity = reviewer if isinstance(reviewer, Reviewer) else parse_reviewer(reviewer)
         self.reviewer = self.identity.name
         self.checker = checker or GlossaryChecker(None)
@@ -428,6 +431,8 @@ class ReviewDesk:
             queue.last_translator = str(self.identity)
             queue.revision_date = now.strftime("%Y-%m-%d %H:%M+0000")
             write_queue(queue, path)
+            if self.on_saved is not None:
+                self.on_saved(queue, segment)
         return Decision(path, item_id, action, before, after, self.reviewer, override)
 
     def _check_unchanged(

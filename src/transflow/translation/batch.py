@@ -26,8 +26,10 @@ from transflow.engines import Engine, select_engine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import Glossary
+from transflow.memory.segment import Match
+from transflow.queue.checks import glossary_problems
 from transflow.queue.merge import Prefill
-from transflow.queue.model import MachineOutput, Queue
+from transflow.queue.model import MachineOutput, MemoryOrigin, Queue
 from transflow.queue.pofile import queue_paths, read_queue
 from transflow.translation.pipeline import (
     ArticleJob,
@@ -64,7 +66,8 @@ class ArticleOutcome:
     po_file: str | None = None
     sentences: int = 0
     translated: int = 0  # by the engine in this run
-    from_memory: int = 0  # exact matches translated elsewhere in the workspace
+    from_memory: int = 0  # the same model's output for the sentence elsewhere in the workspace
+    from_approved: int = 0  # the team's approved translation (translation memory), for review
     reused: int = 0  # already in this article's queue file
     approved: int = 0
     obsoleted: int = 0
@@ -101,7 +104,7 @@ class BatchReport:
         return [outcome for outcome in self.outcomes if outcome.status == "failed"]
 
     def totals(self) -> dict[str, int]:
-        keys = ("sentences", "translated", "from_memory", "reused", "flagged")
+        keys = ("sentences", "translated", "from_memory", "from_approved", "reused", "flagged")
         totals = {key: sum(getattr(o, key) for o in self.outcomes) for key in keys}
         totals["articles"] = len({o.article for o in self.outcomes})
         totals["failed"] = len(self.failed)
@@ -175,7 +178,7 @@ def _read_list_file(path: Path) -> tuple[list[Path], list[InputError]]:
     return found, problems
 
 
-class TranslationMemory:
+class MachineOutputMemory:
     """Exact-match memory of one model's output for one language, across the workspace.
 
     Only translations by the same model are reused, so a sentence gets the
@@ -187,7 +190,7 @@ class TranslationMemory:
         self._texts: dict[str, MachineOutput] = {}
 
     @classmethod
-    def from_queue(cls, locales_dir: Path, language: str, model: str) -> TranslationMemory:
+    def from_queue(cls, locales_dir: Path, language: str, model: str) -> MachineOutputMemory:
         memory = cls(model)
         for queue in _readable_queues(locales_dir, language):
             for segment in queue.active:
@@ -204,6 +207,39 @@ class TranslationMemory:
 
     def __len__(self) -> int:
         return len(self._texts)
+
+
+class ApprovedMemory(Protocol):
+    """The team's approved translations (``transflow.memory.TranslationMemory``)."""
+
+    def exact(
+        self,
+        source: str,
+        source_lang: str,
+        target_lang: str,
+        *,
+        before: str | None = None,
+        after: str | None = None,
+    ) -> list[Match]: ...
+
+
+def _prefills(
+    pending: _Pending,
+    approved: dict[str, Prefill],
+    remembered: dict[str, MachineOutput],
+    translated: dict[str, SentenceTranslation],
+) -> dict[str, Prefill]:
+    """What each missing sentence of ``pending`` gets, best source first: the team's approved
+    translation, else the same model's earlier output, else this run's."""
+    given = {}
+    for text in pending.missing:
+        if text in approved:
+            given[text] = approved[text]
+        elif text in remembered:
+            given[text] = Prefill(machine=remembered[text])
+        elif text in translated:
+            given[text] = Prefill(machine=translated[text].machine)
+    return given
 
 
 def _readable_queues(locales_dir: Path, language: str) -> Iterator[Queue]:
@@ -231,6 +267,8 @@ def run_batch(
     problems: Iterable[InputError] = (),
     save_every_seconds: float = SAVE_EVERY_SECONDS,
     engine_piece_sentences: int = ENGINE_PIECE_SENTENCES,
+    approved_memory: ApprovedMemory | None = None,
+    accept_context_matches: bool = False,
 ) -> BatchReport:
     """Bring the queue of every article in every target language up to date.
 
@@ -263,6 +301,8 @@ def run_batch(
             observer=observer,
             save_every_seconds=save_every_seconds,
             engine_piece_sentences=engine_piece_sentences,
+            approved_memory=approved_memory,
+            accept_context_matches=accept_context_matches,
         )
         run.translate(articles, chunk_sentences)
     report.seconds = time.perf_counter() - started
@@ -292,7 +332,11 @@ class _LanguageBatch:
         observer: BatchObserver | None,
         save_every_seconds: float = SAVE_EVERY_SECONDS,
         engine_piece_sentences: int = ENGINE_PIECE_SENTENCES,
+        approved_memory: ApprovedMemory | None = None,
+        accept_context_matches: bool = False,
     ) -> None:
+        self.approved_memory = approved_memory
+        self.accept_context_matches = accept_context_matches
         self.save_every_seconds = save_every_seconds
         self.engine_piece_sentences = max(1, engine_piece_sentences)
         self.engine = engine
@@ -306,7 +350,7 @@ class _LanguageBatch:
         model = engine.model_id(source, target)
         self.run = LanguageRun(target, engine.name, model)
         report.languages[target] = self.run
-        self.memory = TranslationMemory.from_queue(locales_dir, target, model)
+        self.memory = MachineOutputMemory.from_queue(locales_dir, target, model)
 
     def translate(self, articles: Sequence[Path], chunk_sentences: int) -> None:
         if self.observer:
@@ -337,11 +381,17 @@ class _LanguageBatch:
 
     def _flush(self, chunk: list[_Pending]) -> None:
         wanted = list(dict.fromkeys(text for pending in chunk for text in pending.missing))
-        remembered = {text: m for text in wanted if (m := self.memory.get(text)) is not None}
-        to_engine = [text for text in wanted if text not in remembered]
+        approved = {id(pending): self._approved_matches(pending) for pending in chunk}
+        from_team = {text for matches in approved.values() for text in matches}
+        remembered = {
+            text: m
+            for text in wanted
+            if text not in from_team and (m := self.memory.get(text)) is not None
+        }
+        to_engine = [text for text in wanted if text not in remembered and text not in from_team]
         if self.dry_run:
             for pending in chunk:
-                self._record_plan(pending, remembered)
+                self._record_plan(pending, remembered, approved[id(pending)])
             return
         markdown = {text for p in chunk if p.job.markdown for text in p.missing}
         translated: dict[str, SentenceTranslation] = {}
@@ -351,53 +401,74 @@ class _LanguageBatch:
             translated |= self._translate(to_engine[start : start + step], markdown)
             more = start + step < len(to_engine)
             if more and time.monotonic() - last_save >= self.save_every_seconds:
-                self._save_progress(chunk, remembered, translated)
+                for pending in chunk:
+                    done = _prefills(pending, approved[id(pending)], remembered, translated)
+                    if done:
+                        self._save_progress(pending, done)
                 last_save = time.monotonic()
         self.memory.update(translated)
         # A sentence shared by several articles of the chunk is translated once,
         # for the first of them; the others get it as from memory.
         claimed: set[str] = set()
         for pending in chunk:
-            given = {
-                text: Prefill(
-                    machine=remembered[text] if text in remembered else translated[text].machine
-                )
-                for text in pending.missing
-            }
-            fresh = {text for text in pending.missing if text in translated} - claimed
+            team = approved[id(pending)]
+            given = _prefills(pending, team, remembered, translated)
+            fresh = {t for t in pending.missing if t in translated and t not in team} - claimed
             claimed |= fresh
             self._write(
                 pending,
                 given,
-                len(pending.missing) - len(fresh),
+                len(pending.missing) - len(fresh) - len(team),
                 [translated[text] for text in fresh],
             )
 
-    def _save_progress(
-        self,
-        chunk: list[_Pending],
-        remembered: dict[str, MachineOutput],
-        translated: dict[str, SentenceTranslation],
-    ) -> None:
+    def _approved_matches(self, pending: _Pending) -> dict[str, Prefill]:
+        """The team's approved translations of the article's missing sentences (exact matches).
+
+        A match is checked against the current glossary: one that breaks it is
+        still offered (and flagged, as every translation that breaks it is),
+        but never approved directly, even in context.
+        """
+        if self.approved_memory is None or not pending.missing:
+            return {}
+        order = pending.job.distinct
+        around = {
+            text: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
+            for i, text in enumerate(order)
+        }
+        found: dict[str, Prefill] = {}
+        for text in pending.missing:
+            before, after = around[text]
+            matches = self.approved_memory.exact(
+                text, self.source, self.target, before=before, after=after
+            )
+            if not matches:
+                continue
+            best = matches[0]
+            origin = MemoryOrigin(
+                text=best.target,
+                reviewer=best.segment.reviewer or "",
+                at=best.segment.approved_at or "",
+                article=best.segment.article or best.segment.imported_from or "",
+                origin=str(best.origin),
+                in_context=best.in_context,
+            )
+            clean = not glossary_problems(self.enforcer, text, best.target)
+            approve = self.accept_context_matches and best.in_context and clean
+            found[text] = Prefill(memory=origin, approve=approve)
+        return found
+
+    def _save_progress(self, pending: _Pending, done: dict[str, Prefill]) -> None:
         """Write what is translated so far; the rest stays untranslated until the final write."""
-        for pending in chunk:
-            done = {
-                text: Prefill(
-                    machine=remembered[text] if text in remembered else translated[text].machine
-                )
-                for text in pending.missing
-                if text in remembered or text in translated
-            }
-            if done:
-                write_job(
-                    pending.job,
-                    done,
-                    lambda _texts: {},
-                    self.engine,
-                    self.enforcer,
-                    started=pending.started,
-                    partial=True,
-                )
+        write_job(
+            pending.job,
+            done,
+            lambda _texts: {},
+            self.engine,
+            self.enforcer,
+            started=pending.started,
+            partial=True,
+        )
 
     def _translate(self, texts: list[str], markdown: set[str]) -> dict[str, SentenceTranslation]:
         if not texts:
@@ -448,6 +519,7 @@ class _LanguageBatch:
                 sentences=update.sentences,
                 translated=update.translated - from_memory,
                 from_memory=from_memory,
+                from_approved=update.from_memory,
                 reused=update.reused,
                 approved=update.approved,
                 obsoleted=update.obsoleted,
@@ -461,9 +533,15 @@ class _LanguageBatch:
             )
         )
 
-    def _record_plan(self, pending: _Pending, remembered: dict[str, MachineOutput]) -> None:
+    def _record_plan(
+        self,
+        pending: _Pending,
+        remembered: dict[str, MachineOutput],
+        approved: dict[str, Prefill],
+    ) -> None:
         job = pending.job
         from_memory = sum(text in remembered for text in pending.missing)
+        from_approved = sum(text in approved for text in pending.missing)
         self._record(
             ArticleOutcome(
                 article=str(job.path),
@@ -471,8 +549,9 @@ class _LanguageBatch:
                 status="planned",
                 po_file=str(job.po_file),
                 sentences=len(job.distinct),
-                translated=len(pending.missing) - from_memory,
+                translated=len(pending.missing) - from_memory - from_approved,
                 from_memory=from_memory,
+                from_approved=from_approved,
                 reused=len(job.distinct) - len(pending.missing),
             )
         )
