@@ -58,8 +58,13 @@ def two_language_packages(
 
 @pytest.fixture
 def argos_packages(monkeypatch: pytest.MonkeyPatch, installed_packages_dir: Path) -> Path:
-    """Point Argos at a package directory holding only the en→pt copy model."""
+    """Point Argos at a package directory holding only the en→pt copy model, and use it.
+
+    ``auto`` prefers a Bergamot model over an Argos one for the same pair; the
+    CLI tests pin the copy model with TRANSFLOW_ENGINE so their output is exact.
+    """
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(installed_packages_dir))
+    monkeypatch.setenv("TRANSFLOW_ENGINE", "argos")
     return installed_packages_dir
 
 

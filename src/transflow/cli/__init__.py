@@ -23,6 +23,7 @@ from rich.table import Table
 from transflow import __version__
 from transflow.cli.common import (
     AcceptContextOption,
+    EngineOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
@@ -101,7 +102,7 @@ def translate(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .md).")],
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
     source: SourceOption = "en",
-    engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
+    engine: Annotated[str, EngineOption] = "auto",
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
     no_glossary: Annotated[
@@ -153,7 +154,7 @@ def translate(
             },
         )
     updates = report.outcomes
-    if not no_glossary:
+    if not no_glossary and not report.failed:  # a failure is the one line to read
         warn_if_unprotected(protected, source)
 
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from transflow.cli.common import (
     AcceptContextOption,
+    EngineOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
@@ -91,7 +92,7 @@ def batch_command(
     ],
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
     source: SourceOption = "en",
-    engine: Annotated[str, typer.Option(help="auto, argos or bergamot.")] = "auto",
+    engine: Annotated[str, EngineOption] = "auto",
     jobs: Annotated[
         int | None,
         typer.Option(

@@ -42,6 +42,11 @@ LocalesOption = Annotated[
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
 
+# A workspace (or a test session) can pin its engine: TRANSFLOW_ENGINE=argos.
+EngineOption = typer.Option(
+    envvar="TRANSFLOW_ENGINE", help="auto, argos or bergamot ($TRANSFLOW_ENGINE)."
+)
+
 AcceptContextOption = Annotated[
     bool,
     typer.Option(
