@@ -1118,7 +1118,13 @@ def probe_articles(
 
 
 def calibrate_pools(model: _native.NativeDirection, size: int = 12) -> dict[str, list[str]]:
-    """Pseudo-names per kind that the model copies verbatim in two probe sentences."""
+    """Pseudo-names per kind that the model copies verbatim in two probe sentences.
+
+    The first calibration on the bundled en→pt model gave the candidate names
+    of ``transflow.glossary.placeholders.CANDIDATE_NAMES``; transflow itself
+    probes every model it masks with (``placeholder_pools``) instead of
+    trusting this one model's result.
+    """
     rng = random.Random("typed-pools")
     pools: dict[str, list[str]] = {}
     for kind, probes in CALIBRATION_PROBES.items():
