@@ -18,6 +18,18 @@ from transflow.testing.copy_model import build_copy_model_package
 SAMPLE_ARTICLE = DATA / "articles" / "azerbaijan-israel-presidents-baku.txt"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _transflow_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Placeholder probes cache per model; tests (and their CLI subprocesses) use a temp folder."""
+    previous = os.environ.get("TRANSFLOW_CACHE_DIR")
+    os.environ["TRANSFLOW_CACHE_DIR"] = str(tmp_path_factory.mktemp("transflow-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("TRANSFLOW_CACHE_DIR", None)
+    else:
+        os.environ["TRANSFLOW_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def copy_model_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An en→pt .argosmodel whose model copies its input in upper case."""

@@ -312,7 +312,7 @@ def test_visual_comes_before_editor_and_gets_the_translation(
     child.send("E")
     child.expect(f"2/{len(plain_queue)}")
     quit_review(child)
-    assert saved()[plain_queue[0].source].msgstr == plain_queue[0].translation + " (visto)"
+    assert saved()[plain_queue[0].source].translation == plain_queue[0].translation + " (visto)"
 
 
 @pytest.mark.parametrize(
@@ -384,7 +384,7 @@ def test_reject_needs_a_note_and_escape_cancels_it(workspace: Path, plain_queue:
     quit_review(child)
     entry = saved()[plain_queue[0].source]
     assert [(r.action, r.note) for r in entry.history] == [(ReviewAction.REJECTED, "termo errado")]
-    assert entry.state is State.MACHINE
+    assert entry.state is State.NEEDS_WORK
 
 
 def test_the_second_alternative(workspace: Path, plain_queue: list) -> None:
@@ -467,4 +467,4 @@ def test_a_rejection_made_while_the_entry_is_on_screen_is_not_approved_over(
     quit_review(child)
     entry = saved()[plain_queue[0].source]
     assert [(r.action, r.reviewer) for r in entry.history] == [(ReviewAction.REJECTED, "Dave")]
-    assert entry.state is State.MACHINE
+    assert entry.state is State.NEEDS_WORK

@@ -473,9 +473,12 @@ def test_the_lock_keeps_writers_apart(tmp_path: Path) -> None:
 
 def test_a_locales_folder_that_is_a_file_is_one_error(tmp_path: Path) -> None:
     (tmp_path / "pt").write_text("not a folder")
-    with pytest.raises(InputError, match="is a file"), locked(tmp_path / "pt" / "story.po"):
+    with (
+        pytest.raises(InputError, match="is not a directory"),
+        locked(tmp_path / "pt" / "story.po"),
+    ):
         pass
-    with pytest.raises(InputError, match="is a file"):
+    with pytest.raises(InputError, match="is not a directory"):
         queue_files(tmp_path / "pt")
 
 

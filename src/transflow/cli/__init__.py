@@ -135,9 +135,9 @@ def translate(
     for target in targets:
         _warn_missing_targets(protected, source, target)
     warn_if_in_another_language(articles, source)
-    from transflow.memory.workspace import open_workspace_memory
+    from transflow.memory.workspace import existing_workspace_memory
 
-    with open_workspace_memory(Path(), locales) as memory:
+    with existing_workspace_memory(Path(), locales) as memory:
         report = run_with_progress(
             articles,
             quiet=False,
@@ -174,7 +174,8 @@ def translate(
             str(update.flagged),
             f"{update.seconds:.2f}s",
         )
-    console.print(table)
+    if any(update.status != "failed" for update in updates):
+        console.print(table)
     occurrences = sum(update.term_occurrences for update in updates)
     if occurrences:
         correct = sum(update.terms_correct for update in updates)

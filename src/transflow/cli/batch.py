@@ -162,11 +162,11 @@ def batch_command(
         "accept_context_matches": accept_context_matches,
     }
     with ExitStack() as cleanup:
-        from transflow.memory.workspace import open_workspace_memory
+        from transflow.memory.workspace import existing_workspace_memory
 
-        if not dry_run:  # a dry run changes nothing, not even the memory file
-            memory = open_workspace_memory(Path(), locales)
-            options["approved_memory"] = cleanup.enter_context(memory)
+        options["approved_memory"] = cleanup.enter_context(
+            existing_workspace_memory(Path(), locales)
+        )
         if scheduler:
             from transflow.engines.cluster import connect, select_cluster_engine
 

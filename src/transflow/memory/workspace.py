@@ -15,13 +15,14 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from transflow.errors import InputError
 from transflow.fileio import read_input_bytes, write_text_atomically
 from transflow.memory.rebuild import approved_segments, entry_segment
 from transflow.memory.segment import MemorySegment
-from transflow.memory.store import ImportResult, TranslationMemory
+from transflow.memory.store import MEMORY_PATH, ImportResult, TranslationMemory
 from transflow.memory.tmx import read_tmx, write_tmx
 from transflow.queue.model import Queue, Segment
 
@@ -34,6 +35,23 @@ def open_workspace_memory(workspace_dir: Path, locales_dir: Path) -> Translation
     return TranslationMemory.open(
         workspace_dir, rebuild=lambda: workspace_segments(workspace_dir, locales_dir)
     )
+
+
+@contextmanager
+def existing_workspace_memory(
+    workspace_dir: Path, locales_dir: Path
+) -> Iterator[TranslationMemory | None]:
+    """The workspace's memory if it has one (the first saved decision creates it), else None.
+
+    ``translate`` and ``batch`` read the memory; they never create it, so a
+    job in a workspace without approvals (or on a read-only disk) writes only
+    its queue files.
+    """
+    if not (workspace_dir / MEMORY_PATH).exists():
+        yield None
+        return
+    with open_workspace_memory(workspace_dir, locales_dir) as memory:
+        yield memory
 
 
 def record_decision(workspace_dir: Path, queue: Queue, segment: Segment) -> None:

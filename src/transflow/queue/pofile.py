@@ -674,7 +674,7 @@ def _ends_inside_escape(text: str) -> bool:
 def queue_paths(locales_dir: Path, language: str | None = None) -> list[Path]:
     """Every PO file of the queue, optionally of one language."""
     if locales_dir.exists() and not locales_dir.is_dir():
-        raise InputError(locales_dir, "is a file, not a locales directory")
+        raise InputError(locales_dir, "is not a directory")
     folder = gettext_name(language) if language else "*"
     return sorted(path for path in locales_dir.glob(f"{folder}/*.po") if path.is_file())
 
@@ -734,7 +734,7 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except FileExistsError:
-        raise InputError(folder, "is a file, not a directory") from None
+        raise InputError(folder, "is not a directory") from None
     except OSError as error:
         raise InputError(folder, f"cannot use this directory ({error.strerror})") from None
     try:
