@@ -243,7 +243,8 @@ def main() -> None:
         # Entries of sentences without typographic quotes hold the engine's text as it is.
         queue = queue_translations(scratch / "locales")
         translated = dict(zip(sentences, reference, strict=True))
-        same = sum(queue.get(sentence) == translated[sentence] for sentence in plain)
+        differing = [s for s in plain if queue.get(s) != translated[s]]
+        same = len(plain) - len(differing)
         cli = measure_cli(corpus, scratch / "cli", len(sentences))
         ceiling = max(
             (row for row in best.values() if row.label.startswith("native")), key=lambda r: r.rate
@@ -259,8 +260,10 @@ def main() -> None:
             f"transflow batch / ceiling: {batch.rate / ceiling.rate:.2f}x (target >= 0.9)\n"
             f"transflow batch / serial engine: {batch.rate / serial.rate:.2f}x (target >= 1.6)\n"
             f"queue entries equal to the serial engine's output: {same} of {len(plain)} "
-            "(the sentences without typographic quotes)"
+            "(the sentences without typographic quotes); the others:"
         )
+        for sentence in differing:
+            print(f"  {sentence[:90]}")
         OUT.mkdir(parents=True, exist_ok=True)
         results = {
             "sentences": len(sentences),

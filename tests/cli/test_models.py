@@ -92,6 +92,12 @@ def test_install_a_pair_then_translate_with_it(workspace: Path, index_url: str) 
     assert {row["pair"]: row["installed"] for row in listed}["en→de"] == "1.0"
 
 
+def test_a_regional_pair_gets_the_base_languages_package_and_says_so(index_url: str) -> None:
+    result = run("models", "install", "en", "pt_BR", "--index", index_url)
+    assert result.exit_code == 0, result.output
+    assert "no en→pt-BR package: the en→pt one serves it" in result.stdout
+
+
 def test_a_pair_without_a_package_gets_the_pivot_and_says_so(index_url: str) -> None:
     result = run("models", "install", "de", "pt", "--index", index_url)
     assert result.exit_code == 0, result.output

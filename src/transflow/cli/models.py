@@ -197,12 +197,14 @@ def _install_pair(source: str, target: str, index: str | None) -> None:
     with _download_progress() as progress:
         outcome = install_pair(source, target, location=index, progress=progress)
     requested = f"{outcome.requested[0]}→{outcome.requested[1]}"
+    legs = " and ".join(f"{e.from_code}→{e.to_code}" for e in outcome.route)
     if outcome.pivots:
-        legs = " and ".join(f"{e.from_code}→{e.to_code}" for e in outcome.route)
         console.print(
             f"no direct {requested} package: {requested} pivots through English ({legs})",
             highlight=False,
         )
+    elif outcome.route[0].pair != outcome.requested:
+        console.print(f"no {requested} package: the {legs} one serves it", highlight=False)
     for model in outcome.already_installed:
         console.print(
             f"{model.from_code}→{model.to_code} {model.version} is already installed "
