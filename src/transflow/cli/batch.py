@@ -180,7 +180,7 @@ def batch_command(
                 client, engine, src, tgt
             )
         result = run_with_progress(articles, quiet, options)
-    if not no_glossary and not dry_run:
+    if not no_glossary and not dry_run and len(result.failed) < len(result.outcomes):
         warn_if_unprotected(protected, source)
     if report is not None:
         write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -209,7 +209,9 @@ def run_with_progress(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=error_console, transient=True) as progress:
+    with Progress(
+        *columns, console=error_console, transient=True, disable=not error_console.is_terminal
+    ) as progress:
         bars = _ProgressBars(progress, len(articles), len(options["targets"]), show_failures)
         return run_batch(articles, observer=bars, **options)
 

@@ -752,7 +752,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
                     ) from None
                 time.sleep(0.02)
         # transflow 0.1 left a lock file beside each queue file; the folder lock replaces it.
-        path.with_name(f"{path.name}.lock").unlink(missing_ok=True)
+        legacy_lock = path.with_name(f"{path.name}.lock")
+        if legacy_lock.exists():
+            legacy_lock.unlink()
         yield
     finally:
         os.close(descriptor)  # closing releases the flock

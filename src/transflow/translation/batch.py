@@ -26,6 +26,7 @@ from transflow.engines import Engine, select_engine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.enforcement import TermEnforcer
 from transflow.glossary.model import Glossary
+from transflow.languages import gettext_name
 from transflow.memory.segment import Match
 from transflow.queue.checks import glossary_problems
 from transflow.queue.merge import Prefill
@@ -281,6 +282,9 @@ def run_batch(
     report = BatchReport(started=datetime.now(UTC).isoformat(timespec="seconds"), dry_run=dry_run)
     glossary = glossary or Glossary()
     factory = engine_factory or (lambda src, tgt: select_engine(engine_name, src, tgt))
+    for folder in (locales_dir, *(locales_dir / gettext_name(target) for target in targets)):
+        if folder.exists() and not folder.is_dir():  # every article would fail the same way
+            raise InputError(folder, "is not a directory")
     engines = {target: factory(source, target) for target in targets}
     for engine in engines.values():
         engine.use_workers(workers)
