@@ -70,21 +70,27 @@ class Row:
     seconds: float
     sentences: int
     note: str = ""
+    cpu_seconds: float = 0.0  # this process's CPU time, all threads: the work, whatever the load
 
     @property
     def rate(self) -> float:
         return self.sentences / self.seconds
 
 
-def timed(function: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
+def timed(function: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall-clock seconds, this process's CPU seconds, result) of ``function()``."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = function()
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, time.process_time() - cpu, result
 
 
 def say(row: Row) -> None:
     note = f"  ({row.note})" if row.note else ""
-    print(f"  {row.label:<46} {row.seconds:7.2f} s {row.rate:7.1f} sentences/s{note}", flush=True)
+    cpu = f" cpu {row.cpu_seconds:5.2f} s" if row.cpu_seconds else ""
+    print(
+        f"  {row.label:<44} {row.seconds:6.2f} s {row.rate:6.1f} sentences/s{cpu}{note}",
+        flush=True,
+    )
 
 
 def bare_runtime(sentences: list[str], threads: int, models: list[Any]) -> list[str]:
@@ -115,8 +121,8 @@ def measure_ceiling(sentences: list[str]) -> tuple[list[Row], list[str]]:
     settings = [(f"native runtime, {n} thread(s), one model", n, [shared]) for n in (1, 2, 3, 4)]
     settings.append(("native runtime, 2 threads, a model each", 2, own))
     for label, threads, models in settings:
-        seconds, output = timed(lambda t=threads, m=models: bare_runtime(sentences, t, m))
-        rows.append(Row(label, seconds, len(sentences)))
+        seconds, cpu, output = timed(lambda t=threads, m=models: bare_runtime(sentences, t, m))
+        rows.append(Row(label, seconds, len(sentences), cpu_seconds=cpu))
         outputs.append(output)
         say(rows[-1])
     if any(output != outputs[0] for output in outputs):
@@ -128,8 +134,8 @@ def measure_engine(sentences: list[str], workers: int, label: str) -> tuple[Row,
     engine = BergamotEngine()
     engine.use_workers(workers)
     engine.translate_batch(["Warm-up sentence."], SOURCE, TARGET)
-    seconds, results = timed(lambda: engine.translate_batch(sentences, SOURCE, TARGET))
-    row = Row(label, seconds, len(sentences), f"workers {workers}")
+    seconds, cpu, results = timed(lambda: engine.translate_batch(sentences, SOURCE, TARGET))
+    row = Row(label, seconds, len(sentences), f"workers {workers}", cpu)
     say(row)
     return row, [result.best.text for result in results]
 
@@ -141,7 +147,7 @@ def measure_batch(corpus: Path, locales: Path, sentences: list[str]) -> Row:
     engine = RecordingEngine(inner)
     articles, problems = discover_articles([corpus])
     shutil.rmtree(locales, ignore_errors=True)
-    seconds, report = timed(
+    seconds, cpu, report = timed(
         lambda: run_batch(
             articles,
             targets=[TARGET],
@@ -165,6 +171,7 @@ def measure_batch(corpus: Path, locales: Path, sentences: list[str]) -> Row:
         f"in the engine {engine.seconds:.2f} s, outside {outside:.2f} s "
         f"({100 * outside / seconds:.1f} %); translated {translated}, "
         f"{extra} more sent masked",
+        cpu,
     )
     say(row)
     return row
@@ -185,7 +192,7 @@ def measure_cli(corpus: Path, workspace: Path, sentences: int) -> Row:
         "--locales",
         str(workspace / "locales"),
     ]
-    seconds, completed = timed(
+    seconds, _, completed = timed(
         lambda: subprocess.run(command, cwd=workspace, capture_output=True, text=True, check=False)
     )
     if completed.returncode != 0:
