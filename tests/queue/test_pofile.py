@@ -23,7 +23,9 @@ from transflow.queue.model import (
     ReviewAction,
     ReviewRecord,
     Segment,
+    SegmentConfidence,
     State,
+    segment_id,
 )
 from transflow.queue.pofile import (
     format_queue,
@@ -121,6 +123,12 @@ def sample_queue() -> Queue:
                 "The president arrived in Baku, he said “so”.",
                 machine.text,
                 machine=machine,
+                confidence=SegmentConfidence(
+                    0.3125,
+                    ("back-translation lost: 'so'",),
+                    round_trip=True,
+                    translation_id=segment_id(machine.text),
+                ),
                 references=[Reference("articles/story.txt", 1)],
             ),
             Segment(
@@ -170,6 +178,7 @@ def facts(queue: Queue) -> list[tuple[object, ...]]:
             segment.memory,
             tuple(segment.history),
             segment.previous_translation,
+            segment.confidence,
         )
         for segment in queue.segments
     ]
@@ -494,3 +503,12 @@ def test_parse_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         parse_queue(b'msgid "a"\n', path)
     assert str(raised.value).startswith(str(path))
+
+
+def test_a_mangled_confidence_line_is_dropped_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "story.po"
+    write_queue(sample_queue(), path)
+    text = path.read_text(encoding="utf-8")
+    assert '# transflow-confidence: {"value": 0.3125' in text
+    path.write_text(text.replace('{"value": 0.3125', '{"value": 7'), encoding="utf-8")
+    assert all(segment.confidence is None for segment in read_queue(path).segments)

@@ -92,6 +92,26 @@ class MemoryOrigin:
 
 
 @dataclass(frozen=True)
+class SegmentConfidence:
+    """How sure transflow is that a translation is sound, as recorded on the segment.
+
+    Computed by :mod:`transflow.confidence` (which sits above the queue and
+    knows the engines); the queue only keeps the result. ``translation_id``
+    is the :func:`segment_id` of the translation it was computed for, so a
+    confidence left over from before an edit is recognisably stale rather than
+    silently wrong.
+    """
+
+    value: float  # in [0, 1]; low means likely damaged
+    evidence: tuple[str, ...] = ()  # human-readable reasons ("back-translation lost: 'not'")
+    round_trip: bool = False  # whether a back-translation contributed
+    translation_id: str = ""
+
+    def applies_to(self, translation: str) -> bool:
+        return self.translation_id == segment_id(translation)
+
+
+@dataclass(frozen=True)
 class Reference:
     """Where in the article a sentence occurs (PO ``#:`` reference)."""
 
@@ -118,6 +138,7 @@ class Segment:
     machine: MachineOutput | None = None
     memory: MemoryOrigin | None = None
     history: list[ReviewRecord] = field(default_factory=list)
+    confidence: SegmentConfidence | None = None
     previous_source: str | None = None  # the source this one replaced (``#| msgid``)
     previous_translation: str | None = None  # what was approved for that source
     references: list[Reference] = field(default_factory=list)
@@ -152,6 +173,13 @@ class Segment:
         if self.memory is not None and self.translation == self.memory.text:
             return State.MEMORY
         return State.EDITED
+
+    @property
+    def current_confidence(self) -> SegmentConfidence | None:
+        """The recorded confidence if it was computed for the translation as it stands."""
+        if self.confidence is None or not self.confidence.applies_to(self.translation):
+            return None
+        return self.confidence
 
     @property
     def last_review(self) -> ReviewRecord | None:

@@ -60,6 +60,7 @@ from transflow.queue.model import (
     ReviewAction,
     ReviewRecord,
     Segment,
+    SegmentConfidence,
 )
 
 PAGE_WIDTH = 79  # gettext's default output width
@@ -70,6 +71,7 @@ ALTERNATIVE_TAG = "transflow-alternative:"
 MEMORY_TAG = "transflow-memory:"
 REVIEW_TAG = "transflow-review:"
 PREVIOUS_TRANSLATION_TAG = "transflow-previous-translation:"
+CONFIDENCE_TAG = "transflow-confidence:"
 # transflow 0.1 wrote these as extracted comments; read, never written.
 _LEGACY_ENGINE_TAG = "transflow-engine:"
 _LEGACY_MARKUP_LOST_TAG = "transflow-markup-lost:"
@@ -82,6 +84,7 @@ _TAGS = (
     MEMORY_TAG,
     REVIEW_TAG,
     PREVIOUS_TRANSLATION_TAG,
+    CONFIDENCE_TAG,
     _LEGACY_ENGINE_TAG,
     _LEGACY_MARKUP_LOST_TAG,
     _LEGACY_MASKED_TAG,
@@ -215,6 +218,7 @@ def _segment_from_entry(entry: polib.POEntry) -> Segment:
         machine=fields.machine(),
         memory=fields.memory,
         history=fields.history,
+        confidence=fields.confidence,
         previous_source=entry.previous_msgid,
         previous_translation=fields.previous_translation,
         references=references,
@@ -248,6 +252,7 @@ class _Fields:
         self.memory: MemoryOrigin | None = None
         self.history: list[ReviewRecord] = []
         self.previous_translation: str | None = None
+        self.confidence: SegmentConfidence | None = None
 
     def read(self, line: str) -> None:
         tag, _, raw = line.partition(": ")
@@ -276,6 +281,8 @@ class _Fields:
                 self.history.append(record)
         elif tag == PREVIOUS_TRANSLATION_TAG and isinstance(text := _json(value), str):
             self.previous_translation = text
+        elif tag == CONFIDENCE_TAG and isinstance(fields := _json(value), dict):
+            self.confidence = _confidence(fields)
 
     def machine(self) -> MachineOutput | None:
         fields = self.machine_fields
@@ -307,6 +314,20 @@ def _memory_origin(fields: dict[str, Any]) -> MemoryOrigin | None:
         article=str(fields.get("article", "")),
         origin=str(fields.get("origin", "human")),
         in_context=bool(fields.get("in_context", False)),
+    )
+
+
+def _confidence(fields: dict[str, Any]) -> SegmentConfidence | None:
+    # A line another tool mangled is dropped, not fatal: check recomputes it.
+    value = fields.get("value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        return None
+    evidence = fields.get("evidence", [])
+    return SegmentConfidence(
+        value=float(value),
+        evidence=tuple(map(str, evidence)) if isinstance(evidence, list) else (),
+        round_trip=bool(fields.get("round_trip", False)),
+        translation_id=str(fields.get("of", "")),
     )
 
 
@@ -530,8 +551,21 @@ def _own_comment_lines(segment: Segment) -> list[str]:
         lines.append(f"{MEMORY_TAG} {_dump(memory_fields)}")
     if segment.previous_translation is not None:
         lines.append(f"{PREVIOUS_TRANSLATION_TAG} {_dump(segment.previous_translation)}")
+    if segment.confidence is not None:
+        lines.append(f"{CONFIDENCE_TAG} {_dump(confidence_fields(segment.confidence))}")
     lines += [f"{REVIEW_TAG} {_dump(review_fields(record))}" for record in segment.history]
     return lines
+
+
+def confidence_fields(confidence: SegmentConfidence) -> dict[str, Any]:
+    """A recorded confidence as the JSON object stored on the entry."""
+    fields: dict[str, Any] = {"value": round(confidence.value, 4)}
+    if confidence.evidence:
+        fields["evidence"] = list(confidence.evidence)
+    if confidence.round_trip:
+        fields["round_trip"] = True
+    fields["of"] = confidence.translation_id
+    return fields
 
 
 def review_fields(record: ReviewRecord) -> dict[str, Any]:
