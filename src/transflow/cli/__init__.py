@@ -22,11 +22,15 @@ from rich.table import Table
 
 from transflow import __version__
 from transflow.cli.common import (
+    CONTEXT_SETTINGS,
     AcceptContextOption,
     EngineOption,
+    FormatOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
+    TableFormat,
+    TargetsOption,
     console,
     error_console,
     languages,
@@ -35,8 +39,12 @@ from transflow.cli.common import (
     warn_if_in_another_language,
     warn_if_unprotected,
 )
-from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
+
+
+class SegmentFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
 
 
 class ExportFormat(StrEnum):
@@ -63,6 +71,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 
@@ -100,7 +109,7 @@ def main(
 @reports_errors
 def translate(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .md).")],
-    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    to: TargetsOption,
     source: SourceOption = "en",
     engine: Annotated[str, EngineOption] = "auto",
     locales: LocalesOption = Path("locales"),
@@ -118,16 +127,18 @@ def translate(
         ),
     ] = None,
     accept_context_matches: AcceptContextOption = False,
+    output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Machine-translate articles into the review queue (the same job as batch, for a few files).
 
     Sentences already in the queue are not translated again, and approved
     entries are never changed. Protected terms from the glossary (glossary/
     by default) come out as approved, or their sentence is flagged for review.
+    --format json prints the job's report (as batch --report writes it).
 
     Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
     """
-    from transflow.cli.batch import run_with_progress
+    from transflow.cli.batch import print_report_json, run_with_progress
 
     targets = languages(to)
     protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
@@ -156,6 +167,11 @@ def translate(
     updates = report.outcomes
     if not no_glossary and not report.failed:  # a failure is the one line to read
         warn_if_unprotected(protected, source)
+    if output_format is TableFormat.JSON:
+        print_report_json(report)
+        if report.failed:
+            raise typer.Exit(1)
+        return
 
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
@@ -206,46 +222,95 @@ def translate(
         raise typer.Exit(1)
 
 
+class AttentionChoice(StrEnum):
+    """``transflow.queue.status.Attention``, repeated so ``--help`` imports no queue code."""
+
+    FLAGGED = "flagged"
+    PENDING = "pending"
+    LOW_CONFIDENCE = "low-confidence"
+
+
 @app.command()
 @reports_errors
 def status(
     to: Annotated[str | None, typer.Option("--to", help="Only this language.")] = None,
+    output_format: FormatOption = TableFormat.TABLE,
+    fail_on: Annotated[
+        list[AttentionChoice] | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 if any entry awaiting review is flagged, pending at all, or has "
+            "low confidence (repeatable; for CI).",
+            case_sensitive=False,
+        ),
+    ] = None,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
 ) -> None:
-    """Show the review queue: entries per file and how many await review.
+    """Show the review queue: entries and words per file, and how many await review.
 
     "flagged" counts entries awaiting review whose translation breaks the
-    current glossary (computed, so it holds whatever tool last wrote the file).
+    current glossary (computed, so it holds whatever tool last wrote the file);
+    "low conf." those whose recorded confidence is below 0.5.
 
     Example: [bold]transflow status --to pt[/]
+    Example: [bold]transflow status --format json --fail-on flagged[/]
     """
+    from transflow.confidence.combine import WARNING_BELOW
     from transflow.queue.checks import QueueChecker
     from transflow.queue.pofile import queue_files
+    from transflow.queue.status import Attention, queue_status, totals
 
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
-    checker = QueueChecker(protected)
-    table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
-    files = queue_files(locales, languages(to)[0] if to else None)
-    table.add_column("file", overflow="fold")
-    for column in ("total", "to review", "flagged", "approved", "untranslated", "obsolete"):
-        table.add_column(column, justify="right")
-    for queue in files:
-        stats = queue.stats()
-        table.add_row(
-            str(queue.path),
-            str(stats.total),
-            str(stats.awaiting_review),
-            str(checker.flagged(queue)),
-            str(stats.approved),
-            str(stats.untranslated),
-            str(stats.obsolete),
-        )
-    if not files:
+    files = queue_status(
+        queue_files(locales, languages(to)[0] if to else None),
+        QueueChecker(protected),
+        low_confidence_below=WARNING_BELOW,
+    )
+    summary = totals(files)
+    if output_format is TableFormat.JSON:
+        report = {"files": [file.as_dict() for file in files], "total": summary}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif not files:
         console.print(f"no PO files in {locales}" + (f" for {to}" if to else ""), highlight=False)
-        return
-    console.print(table)
+    else:
+        table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
+        table.add_column("file", overflow="fold")
+        columns = ("total", "to review", "words left", "flagged", "low conf.", "approved")
+        for column in (*columns, "untranslated", "obsolete"):
+            table.add_column(column, justify="right")
+        for file in files:
+            stats = file.stats
+            table.add_row(
+                str(file.queue.path),
+                *(
+                    f"{count:,}"
+                    for count in (
+                        stats.total,
+                        stats.awaiting_review,
+                        stats.words_to_review,
+                        file.flagged,
+                        file.low_confidence,
+                        stats.approved,
+                        stats.untranslated,
+                        stats.obsolete,
+                    )
+                ),
+            )
+        console.print(table)
+        console.print(
+            f"{summary['to_review']:,} segment(s), {summary['words_to_review']:,} words to review",
+            highlight=False,
+        )
+    failing = [
+        f"{count:,} {attention}"
+        for attention in map(Attention, fail_on or [])
+        if (count := sum(file.count(attention) for file in files))
+    ]
+    if failing:
+        error_console.print(f"status: {', '.join(failing)}", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -253,7 +318,10 @@ def status(
 def segment(
     article: Annotated[Path, typer.Argument(help="Article file (.txt or .md).")],
     source: SourceOption = "en",
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output_format: Annotated[
+        SegmentFormat,
+        typer.Option("--format", help="text (a sentence a line) or json.", case_sensitive=False),
+    ] = SegmentFormat.TEXT,
 ) -> None:
     """Show how an article is cut into sentences, one per line.
 
@@ -262,8 +330,6 @@ def segment(
     from transflow.source.articles import read_article
     from transflow.source.segmentation import segment as split
 
-    if output_format not in ("text", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose text or json)")
     parsed = read_article(article)
     rows = [
         {
@@ -278,7 +344,7 @@ def segment(
         if block.translatable
         for sentence in split(block.text, source)
     ]
-    if output_format == "json":
+    if output_format is SegmentFormat.JSON:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("".join(" ".join(str(row["text"]).split()) + "\n" for row in rows))
@@ -292,7 +358,9 @@ def export(
     output_format: Annotated[
         ExportFormat,
         typer.Option(
-            "--format", help="text: the translated article; xliff: the queue for a CAT tool."
+            "--format",
+            help="text: the translated article; xliff: the queue for a CAT tool.",
+            case_sensitive=False,
         ),
     ] = ExportFormat.TEXT,
     xliff_version: Annotated[
@@ -410,7 +478,7 @@ def check(
         list[Path] | None, typer.Argument(help="PO files or articles (default: the whole queue).")
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only these language(s).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: FormatOption = TableFormat.TABLE,
     fail_on: Annotated[
         SeverityChoice,
         typer.Option("--fail-on", help="Exit 1 for findings this severe or more."),
@@ -430,14 +498,12 @@ def check(
     from transflow.queue.checks import Severity, at_least, check_queue, summarise
     from transflow.queue.pofile import select_queue_files
 
-    if output_format not in ("table", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
     threshold = Severity(str(fail_on))
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
     findings = check_queue(files, protected)
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         rows = [
             {
                 "file": str(f.po_file),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,9 +27,12 @@ from rich.table import Table
 from transflow.cli.common import (
     AcceptContextOption,
     EngineOption,
+    FormatOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
+    TableFormat,
+    TargetsOption,
     console,
     error_console,
     languages,
@@ -90,7 +95,7 @@ def batch_command(
         list[Path],
         typer.Argument(help="Articles, folders (searched recursively) or .list files."),
     ],
-    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    to: TargetsOption,
     source: SourceOption = "en",
     engine: Annotated[str, EngineOption] = "auto",
     jobs: Annotated[
@@ -131,11 +136,13 @@ def batch_command(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
+    output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Translate many articles into several languages; reruns do only what is missing.
 
     Killed at any point, a rerun picks up where the job stopped. A bad article
     is reported and skipped; the exit code is 1 if any article failed.
+    --format json prints the report --report writes, on standard output.
 
     Example: [bold]transflow batch articles/ --to pt,de --report report.json[/]
     """
@@ -183,8 +190,11 @@ def batch_command(
     if not no_glossary and not dry_run and len(result.failed) < len(result.outcomes):
         warn_if_unprotected(protected, source)
     if report is not None:
-        write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    _print_summary(result, quiet)
+        write_text_atomically(report, report_json(result))
+    if output_format is TableFormat.JSON:
+        print_report_json(result)
+    else:
+        _print_summary(result, quiet)
     if result.failed:
         raise typer.Exit(1)
 
@@ -216,6 +226,24 @@ def run_with_progress(
         return run_batch(articles, observer=bars, **options)
 
 
+def report_json(result: BatchReport) -> str:
+    """The job's report as JSON: per article and language, what was translated and how."""
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def print_report_json(result: BatchReport) -> None:
+    """``--format json``: the report on standard output; failures still go to stderr."""
+    sys.stdout.write(report_json(result))
+    _print_failures(result)
+
+
+def _print_failures(result: BatchReport) -> None:
+    for failure in result.failed:
+        error_console.print(
+            f"[bold red]failed:[/] {escape(str(failure.error))}", highlight=False, soft_wrap=True
+        )
+
+
 def _print_summary(result: BatchReport, quiet: bool) -> None:
     totals = result.totals()
     table = Table(
@@ -236,10 +264,7 @@ def _print_summary(result: BatchReport, quiet: bool) -> None:
         )
     if not quiet:
         console.print(table)
-    for failure in result.failed:
-        error_console.print(
-            f"[bold red]failed:[/] {failure.error}", highlight=False, soft_wrap=True
-        )
+    _print_failures(result)
     console.print(
         f"{totals['articles']} article(s), {totals['translated']} sentence(s) translated, "
         f"{totals['from_memory']} from memory, {totals['failed']} failed, "

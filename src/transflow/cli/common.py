@@ -9,6 +9,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -21,8 +22,28 @@ from transflow.fileio import describe_os_error
 from transflow.glossary.model import Glossary
 from transflow.languages import display_name, normalise, normalise_list
 
-console = Console()
+# Piped output is read by scripts and pagers, not wrapped to a window: tables
+# and lines keep their full width there (a terminal still gets its own width).
+# rich leaves colour off when the output is not a terminal and honours NO_COLOR.
+PIPED_WIDTH = 100_000
+console = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
 error_console = Console(stderr=True)
+
+# Every command and group answers ``-h`` as well as ``--help``.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+class TableFormat(StrEnum):
+    """``--format`` of commands that print a table: the table, or JSON for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", help="table, or json for scripts.", case_sensitive=False),
+]
 
 
 def _queue_directory(value: Path) -> Path:
@@ -41,6 +62,26 @@ LocalesOption = Annotated[
     ),
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
+
+
+def complete_targets(incomplete: str) -> list[str]:
+    """Shell completion for ``--to pt,de``: the languages installed models translate into."""
+    from transflow.engines.models import model_catalog
+
+    done, comma, last = incomplete.rpartition(",")
+    try:
+        targets = sorted({row.pair[1] for row in model_catalog()})
+    except (TransflowError, OSError):  # a broken model folder must not break the shell
+        return []
+    return [done + comma + target for target in targets if target.startswith(last)]
+
+
+TargetsOption = Annotated[
+    str,
+    typer.Option(
+        "--to", help="Target language(s), comma-separated.", autocompletion=complete_targets
+    ),
+]
 
 # A workspace (or a test session) can pin its engine: TRANSFLOW_ENGINE=argos.
 EngineOption = typer.Option(
