@@ -73,6 +73,11 @@ def test_translate_status_export(workspace: Path, argos_packages: Path) -> None:
     )
     assert f"{total} segment(s), {words} words to review" in status.stdout
 
+    assert run("status", "--fail-on", "flagged").exit_code == 0
+    failing = run("status", "--fail-on", "flagged", "--fail-on", "pending")
+    assert failing.exit_code == 1
+    assert f"status: {total} pending" in failing.stderr
+
     exported = run("export", ARTICLE, "--to", "pt")
     assert exported.exit_code == 0
     source_lines = Path(ARTICLE).read_text(encoding="utf-8").split("\n")
@@ -91,6 +96,19 @@ def test_export_approved_only_warns_and_keeps_source(workspace: Path, argos_pack
     assert result.exit_code == 0
     assert output.read_text(encoding="utf-8") == Path(ARTICLE).read_text(encoding="utf-8")
     assert "left in the source language" in result.stderr
+
+
+def test_translate_reports_as_json(workspace: Path, argos_packages: Path) -> None:
+    result = run("translate", ARTICLE, "--to", "pt", "--format", "json", "--no-glossary")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    sentences = len(read_queue(PO).active)
+    assert report["totals"]["translated"] == report["totals"]["sentences"] == sentences
+    (article,) = report["articles"]
+    assert (article["po_file"], article["status"]) == (str(PO), "updated")
+    again = json.loads(run("translate", ARTICLE, "--to", "pt", "--format", "json").stdout)
+    assert again["totals"]["reused"] == sentences
+    assert again["totals"]["translated"] == 0
 
 
 def test_segment_text_and_json(workspace: Path) -> None:

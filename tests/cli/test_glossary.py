@@ -56,6 +56,23 @@ def test_list_filters_and_shows_origins(desk: Path) -> None:
     assert "no terms match" in run("list", "Atlantis").stdout
 
 
+def test_list_as_json_gives_every_field_of_the_matching_terms(desk: Path) -> None:
+    result = run("list", "--format", "json", "--kind", "place", "azerbaij")
+    assert result.exit_code == 0, result.output
+    terms = {term["term"]: term for term in json.loads(result.stdout)}
+    assert set(terms) == {"Azerbaijan", "Baku"}  # as the table: the note names Azerbaijan
+    baku = terms["Baku"]
+    assert (baku["kind"], baku["policy"], baku["file"], baku["line"]) == (
+        "place",
+        "keep",
+        "glossary/world.csv",
+        16,
+    )
+    assert "Capital of Azerbaijan" in baku["note"]
+    assert terms["Azerbaijan"]["targets"]["pt"] == "Azerbaijão"
+    assert json.loads(run("list", "--format", "json", "Atlantis").stdout) == []
+
+
 def test_list_marks_missing_forms(desk: Path) -> None:
     run("add", "Eternal Flame Park", "--policy", "translate")
     result = run("list", "--lang", "de", "Eternal")
