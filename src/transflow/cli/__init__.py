@@ -489,12 +489,16 @@ def check(
     """Check queue translations: current glossary, the source's numbers, quotes and brackets.
 
     Approved translations are checked too: after a glossary change this lists
-    the ones that now disagree. Each finding has a severity (critical:
-    glossary, numbers; functional: quotation marks, brackets); exit code 1
-    when a finding is at least as severe as --fail-on.
+    the ones that now disagree, and approvals that disagree with each other
+    across articles (one sentence approved two ways, two sentences approved
+    one way) are consistency findings. Each finding has a severity (critical:
+    glossary, numbers; functional: quotation marks, brackets, inconsistent
+    wording; cosmetic: inconsistent case or punctuation); exit code 1 when a
+    finding is at least as severe as --fail-on.
 
     Example: [bold]transflow check --to pt --format json[/]
     """
+    from transflow.memory.consistency import workspace_consistency
     from transflow.queue.checks import Severity, at_least, check_queue, summarise
     from transflow.queue.pofile import select_queue_files
 
@@ -502,7 +506,7 @@ def check(
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
-    findings = check_queue(files, protected)
+    findings = check_queue(files, protected) + workspace_consistency(files, locales)
     if output_format is TableFormat.JSON:
         rows = [
             {

@@ -35,6 +35,8 @@ class CheckKind(StrEnum):
     GLOSSARY = "glossary"
     NUMBERS = "numbers"
     PUNCTUATION = "punctuation"
+    # Approvals that disagree across articles (transflow.memory.consistency).
+    CONSISTENCY = "consistency"
 
 
 class Severity(StrEnum):
