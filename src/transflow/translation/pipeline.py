@@ -213,11 +213,12 @@ def write_job(
             still_missing = missing(queue, job.distinct, known)
             if still_missing and not partial:
                 continue
-            unchanged = format_queue(queue)
+            # A new file is written anyway: formatting it twice to compare is wasted.
+            unchanged = format_queue(queue) if job.po_file.exists() else None
             result = merge(
                 queue, job.sentences, known | dict.fromkeys(still_missing, Prefill()), job.reference
             )
-            if format_queue(queue) != unchanged or not job.po_file.exists():
+            if unchanged is None or format_queue(queue) != unchanged:
                 queue.revision_date = revision_date or po_date()
                 queue.source_language, queue.target_language = job.source, job.target
                 write_queue(queue, job.po_file)
