@@ -23,7 +23,7 @@ from transflow.queue.checks import (
     punctuation_problems,
     summarise,
 )
-from transflow.queue.model import State, segment_id
+from transflow.queue.model import MachineOutput, Queue, Segment, State, segment_id
 from transflow.queue.pofile import locked, read_queue, write_queue
 from transflow.translation.pipeline import translate_article
 
@@ -189,3 +189,48 @@ def test_check_of_an_article_without_queue_is_an_error(queue: Path) -> None:
     result = CliRunner().invoke(app, ["check", "articles/none.txt", "--to", "pt"])
     assert result.exit_code == 1
     assert "articles/none.txt: no queue file in locales for pt" in result.stderr
+
+
+def test_inflected_names_are_advisory_findings_below_every_fail_on_level(tmp_path: Path) -> None:
+    (tmp_path / "glossary.csv").write_text(
+        "term,source_lang,kind,policy,de,note\n"
+        "Aliyev,en,person,keep,,President of Azerbaijan\n"
+        "Baku,en,place,keep,,\n",
+        encoding="utf-8",
+    )
+    glossary = load_glossary([tmp_path / "glossary.csv"])
+    speech = "Aliyev's speech was short."
+    queue = Queue(
+        "en",
+        "de",
+        "story.txt",
+        [
+            Segment(speech, "Aliyevs Rede war kurz.", line=5),
+            Segment("Aliyev left.", "Aliyevski ging.", line=9),  # a different name: a violation
+            Segment(
+                "They met in Baku.",
+                "Sie trafen sich in Baku.",
+                machine=MachineOutput(
+                    "Sie trafen sich in Baku.", "bergamot", "m", unchecked_inflection=("Baku",)
+                ),
+                line=13,
+            ),
+        ],
+        path=tmp_path / "story.po",
+    )
+    findings = check_file(queue, QueueChecker(glossary))
+    by_kind = {(f.kind, f.line): f for f in findings}
+    advice = by_kind[(CheckKind.INFLECTION, 5)]
+    assert advice.severity is Severity.ADVISORY
+    assert "inflected 'Aliyevs' (approved 'Aliyev')" in advice.message
+    assert by_kind[(CheckKind.GLOSSARY, 9)].severity is Severity.CRITICAL
+    masked = by_kind[(CheckKind.INFLECTION, 13)]
+    assert "Baku: put back by masking" in masked.message
+    assert (CheckKind.INFLECTION, 9) not in by_kind
+    assert at_least(findings, Severity.COSMETIC) == [by_kind[(CheckKind.GLOSSARY, 9)]]
+    assert len(at_least(findings, Severity.ADVISORY)) == 3
+
+    queue.segments[2].translation = "Sie trafen sich in der Stadt Baku."  # a human edit
+    assert (CheckKind.INFLECTION, 13) not in {
+        (f.kind, f.line) for f in check_file(queue, QueueChecker(glossary))
+    }

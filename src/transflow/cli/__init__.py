@@ -63,6 +63,7 @@ class SeverityChoice(StrEnum):
     CRITICAL = "critical"
     FUNCTIONAL = "functional"
     COSMETIC = "cosmetic"
+    ADVISORY = "advisory"
 
 
 app = typer.Typer(
@@ -493,8 +494,10 @@ def check(
     across articles (one sentence approved two ways, two sentences approved
     one way) are consistency findings. Each finding has a severity (critical:
     glossary, numbers; functional: quotation marks, brackets, inconsistent
-    wording; cosmetic: inconsistent case or punctuation); exit code 1 when a
-    finding is at least as severe as --fail-on.
+    wording; cosmetic: inconsistent case or punctuation; advisory: a name in
+    an accepted inflected form, worth a look but not a fault); exit code 1
+    when a finding is at least as severe as --fail-on (advisory findings
+    only with --fail-on advisory).
 
     Example: [bold]transflow check --to pt --format json[/]
     """

@@ -37,6 +37,10 @@ class CheckKind(StrEnum):
     PUNCTUATION = "punctuation"
     # Approvals that disagree across articles (transflow.memory.consistency).
     CONSISTENCY = "consistency"
+    # A protected term in an accepted inflected form, or put back by masking in
+    # its approved form into a language that declines names: right as far as
+    # transflow can tell, but a human should read the case.
+    INFLECTION = "inflection"
 
 
 class Severity(StrEnum):
@@ -45,6 +49,9 @@ class Severity(StrEnum):
     CRITICAL = "critical"  # the translation says something else: a wrong name, a lost number
     FUNCTIONAL = "functional"  # it reads wrong: a lost quotation or bracket
     COSMETIC = "cosmetic"  # style and consistency
+    # Not a problem found but a place to look (an inflected name): below every
+    # --fail-on level but its own, so CI does not fail on correct translations.
+    ADVISORY = "advisory"
 
     @property
     def rank(self) -> int:
@@ -55,6 +62,7 @@ SEVERITY = {
     CheckKind.GLOSSARY: Severity.CRITICAL,
     CheckKind.NUMBERS: Severity.CRITICAL,
     CheckKind.PUNCTUATION: Severity.FUNCTIONAL,
+    CheckKind.INFLECTION: Severity.ADVISORY,
 }
 
 
@@ -106,6 +114,25 @@ class QueueChecker:
 
     def flagged(self, queue: Queue) -> int:
         return count_flagged(queue, self.enforcer(queue))
+
+
+def inflection_advice(enforcer: TermEnforcer, segment: Segment) -> list[str]:
+    """Where a protected term is right but inflected, or its inflection was never checked.
+
+    Computed from the current glossary for any translation; the second kind
+    is what the engine's output recorded (masking put the approved form back
+    as written), so it holds while the translation is still that output.
+    """
+    verdicts = enforcer.assess(enforcer.find(segment.source), segment.translation).inflected
+    advice = [f"{verdict}: an accepted inflection, check the case" for verdict in verdicts]
+    machine = segment.machine
+    if machine is not None and segment.translation == machine.text:
+        advice += [
+            f"{term}: put back by masking in its approved form; check whether the sentence "
+            "needs it inflected"
+            for term in machine.unchecked_inflection
+        ]
+    return advice
 
 
 def glossary_problems(enforcer: TermEnforcer, source: str, translation: str) -> list[str]:
@@ -195,6 +222,10 @@ def check_file(queue: Queue, checker: QueueChecker) -> list[Finding]:
             for problem in checker.glossary_problems(queue, segment.source, segment.translation)
         ]
         problems += lost_content(segment.source, segment.translation)
+        problems += [
+            (CheckKind.INFLECTION, advice)
+            for advice in inflection_advice(checker.enforcer(queue), segment)
+        ]
         findings += [
             Finding(
                 queue.path or Path(queue.article),

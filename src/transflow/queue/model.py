@@ -76,6 +76,9 @@ class MachineOutput:
     markup_lost: tuple[str, ...] = ()
     # Protected terms put back after masking: the words around them deserve a look.
     masked_terms: tuple[str, ...] = ()
+    # Of those, terms put back in their approved form into a language that
+    # declines names: whether the sentence needs another case was not checked.
+    unchecked_inflection: tuple[str, ...] = ()
     # Other engine hypotheses, as good on the glossary, offered to the reviewer.
     alternatives: tuple[str, ...] = ()
 

@@ -300,6 +300,7 @@ def translate_sentences(
             result.score,
             markup_lost=lost,
             masked_terms=result.masked,
+            unchecked_inflection=result.unchecked_inflection,
             alternatives=alternatives,
         )
         translations[sentence] = SentenceTranslation(
