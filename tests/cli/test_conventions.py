@@ -191,3 +191,18 @@ def test_completion_offers_the_installed_target_languages(argos_packages: Path) 
     assert "pt" in offered
     after_comma = [item.value for item in to.shell_complete(Context(COMMANDS["translate"]), "de,p")]
     assert after_comma == ["de,pt"]
+
+
+def test_brackets_in_names_are_text_not_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argos_packages: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    article = Path("[x] story [bold].txt")
+    article.write_text("The president arrived in Baku [sic].\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(article), "--to", "pt", "--no-glossary"])
+    assert result.exit_code == 0, result.output
+    assert "wrote locales/pt/[x] story [bold].po" in result.stdout
+    status = CliRunner().invoke(app, ["status"])
+    assert "locales/pt/[x] story [bold].po" in status.stdout
+    missing = CliRunner().invoke(app, ["translate", "[red]missing.txt", "--to", "pt"])
+    assert "[red]missing.txt" in missing.stderr

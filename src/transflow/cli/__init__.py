@@ -35,6 +35,8 @@ from transflow.cli.common import (
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_error,
+    report_line,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
@@ -206,18 +208,16 @@ def translate(
         )
     for update in updates:
         if update.status == "failed":
-            error_console.print(
-                f"[bold red]error:[/] {update.error}", highlight=False, soft_wrap=True
-            )
+            report_error(str(update.error))
             continue
         run = report.languages[update.language]
         verb = "wrote" if update.status == "updated" else "up to date:"
         console.print(f"{verb} {update.po_file} ({run.engine} model {run.model})", highlight=False)
         if update.markup_lost:
-            error_console.print(
-                f"[yellow]warning:[/] {update.po_file}: inline markup could not be placed in "
+            report_line(
+                "warning",
+                f"{update.po_file}: inline markup could not be placed in "
                 f"{update.markup_lost} translation(s); see their transflow-mt comments",
-                highlight=False,
             )
     if report.failed:
         raise typer.Exit(1)
@@ -414,10 +414,10 @@ def export(
         write_text_atomically(output, result.text)
     if result.untranslated:
         which = "unapproved or untranslated" if approved_only else "untranslated"
-        error_console.print(
-            f"[yellow]warning:[/] {result.untranslated} of {result.sentences} sentences are "
+        report_line(
+            "warning",
+            f"{result.untranslated} of {result.sentences} sentences are "
             f"{which} and left in the source language",
-            highlight=False,
         )
 
 
@@ -462,12 +462,9 @@ def import_command(
         highlight=False,
     )
     for clash in report.clashes:
-        error_console.print(f"[yellow]clash:[/] {clash}; not applied", highlight=False)
+        report_line("clash", f"{clash}; not applied")
     for stale in report.stale:
-        error_console.print(
-            f"[yellow]stale:[/] {xliff_file} {stale}: source no longer in the article; not applied",
-            highlight=False,
-        )
+        report_line("stale", f"{xliff_file} {stale}: source no longer in the article; not applied")
     if report.clashes or report.stale:
         raise typer.Exit(1)
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -37,6 +36,7 @@ from transflow.cli.common import (
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_line,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
@@ -69,9 +69,7 @@ class _ProgressBars:
         self.progress.advance(self.tasks[outcome.language])
         self.progress.advance(self.overall)
         if outcome.status == "failed" and self.show_failures:
-            self.progress.console.print(
-                f"[bold red]failed:[/] {outcome.error}", highlight=False, soft_wrap=True
-            )
+            report_line("failed", str(outcome.error), "bold red")
 
     def sentences_translated(self, language: str, count: int) -> None:
         self.sentences += count
@@ -239,9 +237,7 @@ def print_report_json(result: BatchReport) -> None:
 
 def _print_failures(result: BatchReport) -> None:
     for failure in result.failed:
-        error_console.print(
-            f"[bold red]failed:[/] {escape(str(failure.error))}", highlight=False, soft_wrap=True
-        )
+        report_line("failed", str(failure.error), "bold red")
 
 
 def _print_summary(result: BatchReport, quiet: bool) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
@@ -26,8 +26,12 @@ from transflow.languages import display_name, normalise, normalise_list
 # and lines keep their full width there (a terminal still gets its own width).
 # rich leaves colour off when the output is not a terminal and honours NO_COLOR.
 PIPED_WIDTH = 100_000
-console = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
-error_console = Console(stderr=True)
+#
+# Markup is off: what transflow prints is data (paths, sentences, terms) in
+# which "[sic]" or "[x] story.txt" is text, not a style. Styles come from
+# rich Text objects and :func:`report`.
+console = Console(markup=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+error_console = Console(stderr=True, markup=False)
 
 # Every command and group answers ``-h`` as well as ``--help``.
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
@@ -147,14 +151,21 @@ def reports_errors(command: Command) -> Command:
     return wrapper  # type: ignore[return-value]
 
 
+def report_line(label: str, message: str, style: str = "yellow") -> None:
+    """One ``label: message`` line on stderr, the label styled; ``message`` is plain text."""
+    error_console.print(
+        Text.assemble((f"{label}:", style), " ", message), highlight=False, soft_wrap=True
+    )
+
+
 def report_error(message: str) -> None:
-    """The one ``error:`` line; ``message`` is text, never markup (paths may hold brackets)."""
-    error_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """The one ``error:`` line."""
+    report_line("error", message, "bold red")
 
 
 def exit_interrupted() -> None:
     """Ctrl-C: say so and exit 130 at once, whatever is running."""
-    error_console.print("[bold red]interrupted[/]")
+    error_console.print(Text("interrupted", style="bold red"))
     # Every file is written atomically, so stopping here leaves the state a
     # kill would; an orderly shutdown would first wait for the translations
     # CTranslate2 still has queued, since it cannot cancel them.
@@ -176,9 +187,7 @@ def _discard_standard_output() -> None:
 @contextmanager
 def one_line_warnings() -> Iterator[None]:
     def show(message: Warning | str, *_: Any, **__: Any) -> None:
-        error_console.print(
-            f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True
-        )
+        report_line("warning", str(message))
 
     with warnings.catch_warnings():
         warnings.simplefilter("default")

@@ -30,6 +30,7 @@ from transflow.cli.common import (
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_line,
     reports_errors,
 )
 from transflow.errors import TransflowError
@@ -297,18 +298,17 @@ def import_command(
 
     imported = read_terms(source, source_lang)
     for warning in imported.warnings:
-        error_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        report_line("warning", str(warning))
     if not imported.terms:
         console.print(f"no terms in {source}; nothing imported", highlight=False)
         return
     result = _edit(lambda: add_terms(imported.terms, into), "--into")
     for present in result.unchanged:
         if present.ignored:
-            error_console.print(
-                f"[yellow]warning:[/] {present.existing.text!r} is already in "
+            report_line(
+                "warning",
+                f"{present.existing.text!r} is already in "
                 f"{present.existing.origin}; kept its {', '.join(present.ignored)}",
-                highlight=False,
-                soft_wrap=True,
             )
     if result.path is None:
         console.print(

@@ -369,7 +369,8 @@ def review_command(
     terminal = _Terminal()
     edit_text = functools.partial(_edit_in_editor, terminal)
     with terminal.keys_unbuffered():
-        InteractiveReview(items, desk, console, _read_key, _read_line, edit_text).run()
+        # The screen styles itself with markup (and escapes what it shows).
+        InteractiveReview(items, desk, Console(), _read_key, _read_line, edit_text).run()
 
 
 class _Terminal:
