@@ -27,6 +27,7 @@ from transflow.cli.common import (
     EngineOption,
     GlossaryOption,
     LocalesOption,
+    NoConfidenceOption,
     SourceOption,
     console,
     error_console,
@@ -131,6 +132,7 @@ def batch_command(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
+    no_confidence: NoConfidenceOption = False,
 ) -> None:
     """Translate many articles into several languages; reruns do only what is missing.
 
@@ -160,6 +162,7 @@ def batch_command(
         "problems": problems,
         "chunk_sentences": chunk_sentences,
         "accept_context_matches": accept_context_matches,
+        "round_trip": not no_confidence,
     }
     with ExitStack() as cleanup:
         from transflow.memory.workspace import existing_workspace_memory
