@@ -51,12 +51,16 @@ class PairAssessor:
         if not pairs:
             return []
         back = None
-        if self.reverse is not None:
+        served = self.reverse.served_pair(self.target, self.source) if self.reverse else None
+        if self.reverse is not None and served is not None:
+            # The model's own tags: a pt-BR translation goes back through the pt→en
+            # model without a second "stands in" warning (translate gave one already).
+            model_target, model_source = served
             back = back_translate(
                 self.reverse,
                 [translation for _, translation in pairs],
-                source=self.source,
-                target=self.target,
+                source=model_source,
+                target=model_target,
             )
         return assess(
             pairs,
