@@ -28,6 +28,7 @@ from transflow.cli.common import (
     FormatOption,
     GlossaryOption,
     LocalesOption,
+    NoConfidenceOption,
     SourceOption,
     TableFormat,
     TargetsOption,
@@ -130,6 +131,7 @@ def translate(
         ),
     ] = None,
     accept_context_matches: AcceptContextOption = False,
+    no_confidence: NoConfidenceOption = False,
     output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Machine-translate articles into the review queue (the same job as batch, for a few files).
@@ -137,6 +139,8 @@ def translate(
     Sentences already in the queue are not translated again, and approved
     entries are never changed. Protected terms from the glossary (glossary/
     by default) come out as approved, or their sentence is flagged for review.
+    Each new translation gets a confidence (a round trip through the reverse
+    model where it is installed), recorded on its entry for review and check.
     --format json prints the job's report (as batch --report writes it).
 
     Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
@@ -165,6 +169,7 @@ def translate(
                 "workers": jobs or max(1, os.cpu_count() or 1),
                 "approved_memory": memory,
                 "accept_context_matches": accept_context_matches,
+                "round_trip": not no_confidence,
             },
         )
     updates = report.outcomes
@@ -483,30 +488,38 @@ def check(
     ] = SeverityChoice.COSMETIC,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
+    no_confidence: NoConfidenceOption = False,
 ) -> None:
-    """Check queue translations: current glossary, the source's numbers, quotes and brackets.
+    """Check queue translations: glossary, the source's numbers, quotes and brackets, confidence.
 
-    Approved translations are checked too: after a glossary change this lists
-    the ones that now disagree, and approvals that disagree with each other
-    across articles (one sentence approved two ways, two sentences approved
-    one way) are consistency findings. Each finding has a severity (critical:
-    glossary, numbers; functional: quotation marks, brackets, inconsistent
-    wording; cosmetic: inconsistent case or punctuation; advisory: a name in
-    an accepted inflected form, worth a look but not a fault); exit code 1
-    when a finding is at least as severe as --fail-on (advisory findings
-    only with --fail-on advisory).
+    Approved translations and human edits are checked too: after a glossary
+    change this lists the ones that now disagree, and approvals that disagree
+    with each other across articles (one sentence approved two ways, two
+    sentences approved one way) are consistency findings. Every translation's
+    confidence is computed again (a round trip through the reverse model
+    where it is installed) and a low one is a finding with its evidence.
+    Each finding has a severity (critical: glossary, numbers, confidence below
+    0.2; functional: quotation marks, brackets, confidence below 0.5,
+    inconsistent wording; cosmetic: inconsistent case or punctuation;
+    advisory: a name in an accepted inflected form, worth a look but not a
+    fault); exit code 1 when a finding is at least as severe as --fail-on
+    (advisory findings only with --fail-on advisory).
 
     Example: [bold]transflow check --to pt --format json[/]
     """
+    from transflow.confidence.check import check_queues
     from transflow.memory.consistency import workspace_consistency
-    from transflow.queue.checks import Severity, at_least, check_queue, summarise
+    from transflow.queue.checks import Severity, at_least, summarise
     from transflow.queue.pofile import select_queue_files
 
     threshold = Severity(str(fail_on))
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
-    findings = check_queue(files, protected) + workspace_consistency(files, locales)
+    checked = check_queues(
+        files, protected, round_trip=not no_confidence, workers=max(1, os.cpu_count() or 1)
+    )
+    findings = checked.findings + workspace_consistency(files, locales)
     if output_format is TableFormat.JSON:
         rows = [
             {
@@ -521,7 +534,12 @@ def check(
             }
             for f in findings
         ]
-        report = {"files": len(files), "findings": rows, "summary": summarise(findings)}
+        report = {
+            "files": len(files),
+            "findings": rows,
+            "summary": summarise(findings),
+            "entries": [entry.as_dict() for entry in checked.entries],
+        }
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title=f"Checked {len(files)} queue file(s)", box=box.SIMPLE_HEAD)

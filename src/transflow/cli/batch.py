@@ -29,6 +29,7 @@ from transflow.cli.common import (
     FormatOption,
     GlossaryOption,
     LocalesOption,
+    NoConfidenceOption,
     SourceOption,
     TableFormat,
     TargetsOption,
@@ -134,6 +135,7 @@ def batch_command(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
+    no_confidence: NoConfidenceOption = False,
     output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Translate many articles into several languages; reruns do only what is missing.
@@ -165,6 +167,7 @@ def batch_command(
         "problems": problems,
         "chunk_sentences": chunk_sentences,
         "accept_context_matches": accept_context_matches,
+        "round_trip": not no_confidence,
     }
     with ExitStack() as cleanup:
         from transflow.memory.workspace import existing_workspace_memory

@@ -100,6 +100,15 @@ AcceptContextOption = Annotated[
     ),
 ]
 
+NoConfidenceOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-confidence",
+        help="Skip the round trip through the reverse model: confidence from the "
+        "forward signals only (about half the engine time).",
+    ),
+]
+
 GlossaryOption = Annotated[
     list[Path] | None,
     typer.Option(

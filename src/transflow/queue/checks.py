@@ -1,5 +1,8 @@
 """Quality checks of translations already in the queue: glossary, numbers, punctuation.
 
+(The confidence of each translation, which needs the engines, is checked a
+layer up, in ``transflow.confidence.check``, with these findings included.)
+
 A maintainer changes an approved form ("Bacu" becomes "Baku"): which
 translations, approved ones included, now disagree? An engine turns "€30"
 into "$30", drops a year, or drops the quotation marks around a quote (the
@@ -35,6 +38,7 @@ class CheckKind(StrEnum):
     GLOSSARY = "glossary"
     NUMBERS = "numbers"
     PUNCTUATION = "punctuation"
+    CONFIDENCE = "confidence"  # computed above the queue: transflow.confidence.check
     # Approvals that disagree across articles (transflow.memory.consistency).
     CONSISTENCY = "consistency"
     # A protected term in an accepted inflected form, or put back by masking in

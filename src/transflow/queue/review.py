@@ -29,6 +29,7 @@ from transflow.queue.model import (
     ReviewAction,
     ReviewRecord,
     Segment,
+    SegmentConfidence,
     State,
 )
 from transflow.queue.pofile import locked, read_queue, write_queue
@@ -54,7 +55,7 @@ class GlossaryConfirmationNeeded(ReviewError):
 
 class QueueOrder(StrEnum):
     ARTICLE = "article"  # as the sentences appear in the article
-    RISK = "risk"  # glossary violations, then rejected, then least confident engine output
+    RISK = "risk"  # glossary violations, then rejected, then least confident first (``_risk``)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class QueueItem:
     language: str
     article: str
     history: tuple[ReviewRecord, ...] = ()
+    confidence: SegmentConfidence | None = None  # recorded for ``msgstr``, if any
 
     @property
     def decisions(self) -> int:
@@ -297,12 +299,24 @@ def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None
         language=queue.target_language,
         article=queue.article,
         history=tuple(segment.history),
+        confidence=segment.confidence
+        if segment.confidence is not None and segment.confidence.applies_to(msgstr)
+        else None,
     )
 
 
-def _risk(item: QueueItem) -> tuple[int, int, float]:
+def _risk(item: QueueItem) -> tuple[bool, bool, bool, float]:
+    """Riskiest first: glossary violations, rejected entries, then the least confident.
+
+    The confidence recorded for the translation as it stands (lowest first)
+    orders the entries that have one; those without one (a human edit since,
+    a file from before confidences were recorded) follow, by the engine's
+    score as before, since the two measures are not on one scale.
+    """
+    if item.confidence is not None:
+        return (not item.flagged, item.rejection_note is None, False, item.confidence.value)
     score = item.machine.score if item.machine and item.machine.score is not None else 0.0
-    return (not item.flagged, item.rejection_note is None, score)
+    return (not item.flagged, item.rejection_note is None, True, score)
 
 
 class ReviewDesk:

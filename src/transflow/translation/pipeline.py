@@ -23,7 +23,7 @@ from transflow.glossary.model import Term
 from transflow.languages import is_character_level
 from transflow.queue.checks import count_flagged
 from transflow.queue.merge import Occurrence, Prefill, merge, missing
-from transflow.queue.model import MachineOutput, Queue
+from transflow.queue.model import MachineOutput, Queue, SegmentConfidence
 from transflow.queue.pofile import format_queue, load_queue, locked, po_path, write_queue
 from transflow.source.articles import Article, ArticleFormat, read_article
 from transflow.source.markup import InlineMarkup, restore_inline, strip_inline
@@ -52,6 +52,11 @@ class SentenceTranslation:
     term_occurrences: int = 0
     terms_correct: int = 0
     glossary_problems: tuple[str, ...] = ()
+    confidence: SegmentConfidence | None = None  # of ``machine.text``, where it was assessed
+
+    @property
+    def prefill(self) -> Prefill:
+        return Prefill(machine=self.machine, confidence=self.confidence)
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def write_job(
     for _attempt in range(MAX_MERGE_ATTEMPTS):
         fresh = translate(missing_sentences(job, known))
         for text, translated in fresh.items():
-            known[text] = Prefill(machine=translated.machine)
+            known[text] = translated.prefill
             terms["occurrences"] += translated.term_occurrences
             terms["correct"] += translated.terms_correct
         with locked(job.po_file):
