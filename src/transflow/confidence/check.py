@@ -18,7 +18,7 @@ Severity of a low confidence, from the held-out measurements in
   gate on ``--fail-on critical`` fails about once per hundred sound entries;
 * below ``WARNING_BELOW`` (0.5) it is **functional**: more likely damaged than
   not (95 % of the damaged, 3 % of the sound ones), worth a reviewer's look
-  but one false alarm in 25 is too many to fail the critical gate.
+  but one false alarm in about 30 is too many to fail the critical gate.
 """
 
 from __future__ import annotations
