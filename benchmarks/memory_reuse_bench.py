@@ -17,8 +17,9 @@ In one workspace:
 
 Reported: both wall-clock times (each the fastest of ``--rounds``), the
 ratio (target: under 5%), and what the engine was sent in the memory run
-(``sentences_translated`` of the job's report, which counts every sentence
-handed to the engine; target: 0). The corpus is ``batch_bench``'s: sample
+(``sentences_translated`` and ``sentences_back_translated`` of the job's
+report, which count every sentence handed to the engine and to the reverse
+model of the confidence's round trip; target: 0). The corpus is ``batch_bench``'s: sample
 sentences shuffled into new articles, no sentence twice.
 """
 
@@ -104,7 +105,11 @@ def main() -> None:
                 reused = timed_batch(articles, locales, args.engine, approved_memory=memory)
                 memory_runs.append(time.perf_counter() - started)
         totals = reused.totals()
-        sent = sum(run.sentences_translated for run in reused.languages.values())
+        # Forward and round-trip calls alike: nothing of a remembered sentence may reach a model.
+        sent = sum(
+            run.sentences_translated + run.sentences_back_translated
+            for run in reused.languages.values()
+        )
         first_s, memory_s = min(first_runs), min(memory_runs)
         print(f"first run:  {first_s:.2f} s (rounds: {', '.join(f'{t:.2f}' for t in first_runs)})")
         print(

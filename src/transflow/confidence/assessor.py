@@ -36,6 +36,8 @@ class PairAssessor:
         ``workers`` is handed to a reverse engine other than ``forward``."""
         self.source = source
         self.target = target
+        # Sentences sent to the reverse engine so far (the job reports them).
+        self.back_translated = 0
         self.reverse = round_trip_engine(source, target, forward) if round_trip else None
         if self.reverse is not None and self.reverse is not forward and workers is not None:
             self.reverse.use_workers(workers)
@@ -46,18 +48,25 @@ class PairAssessor:
         *,
         engine_scores: Sequence[float | None] | None = None,
         glossary_problems: Sequence[int] | None = None,
+        round_trip: bool = True,
     ) -> list[Confidence]:
-        """A confidence per ``(source text, translation)``; one back-translation call for all."""
+        """A confidence per ``(source text, translation)``; one back-translation call for all.
+
+        ``round_trip=False`` assesses these without the reverse engine even when
+        one is installed (forward-only weights).
+        """
         if not pairs:
             return []
         back = None
-        served = self.reverse.served_pair(self.target, self.source) if self.reverse else None
-        if self.reverse is not None and served is not None:
+        reverse = self.reverse if round_trip else None
+        served = reverse.served_pair(self.target, self.source) if reverse else None
+        if reverse is not None and served is not None:
             # The model's own tags: a pt-BR translation goes back through the pt→en
             # model without a second "stands in" warning (translate gave one already).
             model_target, model_source = served
+            self.back_translated += len(pairs)
             back = back_translate(
-                self.reverse,
+                reverse,
                 [translation for _, translation in pairs],
                 source=model_source,
                 target=model_target,

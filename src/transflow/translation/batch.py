@@ -96,6 +96,8 @@ class LanguageRun:
     engine: str = ""
     model: str = ""
     sentences_translated: int = 0
+    # Sent to the reverse model for the confidence's round trip (in engine_seconds too).
+    sentences_back_translated: int = 0
     engine_seconds: float = 0.0
 
 
@@ -454,7 +456,12 @@ class _LanguageBatch:
     def _assess_prefills(
         self, approved: list[dict[str, Prefill]], remembered: dict[str, Prefill]
     ) -> None:
-        """Give every memory prefill of a chunk without a confidence one, in one batch."""
+        """Give every memory prefill of a chunk without a confidence one, in one batch.
+
+        Forward-only: reusing the team's approved work (or the same model's
+        output) must not cost an engine call; ``check`` recomputes these with
+        the round trip when asked.
+        """
         unassessed = [
             (prefills, text)
             for prefills in (*approved, remembered)
@@ -473,6 +480,7 @@ class _LanguageBatch:
                 len(glossary_problems(self.enforcer, text, translation))
                 for text, translation in pairs
             ],
+            round_trip=False,
         )
         for (prefills, text), (_, translation), confidence in zip(
             unassessed, pairs, confidences, strict=True
@@ -542,6 +550,7 @@ class _LanguageBatch:
         translated = self._assessed(translated)
         self.run.engine_seconds += time.perf_counter() - started
         self.run.sentences_translated += len(texts)
+        self.run.sentences_back_translated = self.assessor.back_translated
         if self.observer:
             self.observer.sentences_translated(self.target, len(texts))
         return translated
