@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from builders import Seg, write_queue_file
 from transflow.memory.consistency import (
     ConflictKind,
@@ -114,3 +116,28 @@ def test_consistency_check_places_a_finding_at_each_entry_involved(tmp_path: Pat
 
     only_b = workspace_consistency([read_queue(tmp_path / "pt" / "b.po")], tmp_path)
     assert [f.po_file.name for f in only_b] == ["b.po"]  # the other side is still found
+
+
+def test_a_copy_of_an_article_an_absolute_path_and_a_broken_neighbour(tmp_path: Path) -> None:
+    approve = ((ReviewAction.APPROVED, "Ana"),)
+    write_queue_file(
+        tmp_path / "pt" / "a.po",
+        "pt",
+        [Seg("Home", "Início", "Início", approved=True, reviews=approve)],
+    )
+    write_queue_file(
+        tmp_path / "pt" / "b.po",
+        "pt",
+        [Seg("Home", "Página inicial", "Página inicial", approved=True, reviews=approve)],
+    )
+    (tmp_path / "pt" / "copy.po").write_bytes((tmp_path / "pt" / "b.po").read_bytes())
+    findings = consistency_check(
+        [read_queue(tmp_path / "pt" / name) for name in ("a.po", "b.po", "copy.po")]
+    )
+    assert sorted(f.po_file.name for f in findings) == ["a.po", "b.po", "copy.po"]
+
+    (tmp_path / "pt" / "broken.po").write_text('msgid "cut', encoding="utf-8")
+    absolute = read_queue((tmp_path / "pt" / "a.po").absolute())
+    with pytest.warns(UserWarning, match=r"not compared for consistency: .*broken\.po:1"):
+        found = workspace_consistency([absolute], tmp_path)
+    assert [f.po_file.name for f in found] == ["a.po"]

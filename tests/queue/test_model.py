@@ -1,14 +1,18 @@
-from transflow.queue.model import Queue, Segment, SegmentConfidence, segment_id, word_count
+from transflow.queue.model import Queue, Segment, SegmentConfidence, assessment_id, word_count
 
 
 def test_a_confidence_applies_only_to_the_translation_it_was_computed_for() -> None:
-    confidence = SegmentConfidence(0.9, translation_id=segment_id("Olá."))
+    confidence = SegmentConfidence(0.9, assessed_id=assessment_id("Hello.", "Olá."))
     segment = Segment("Hello.", "Olá.", confidence=confidence)
     assert segment.current_confidence == confidence
 
     segment.translation = "Oi."  # a translator's edit
     assert segment.current_confidence is None
     assert segment.confidence == confidence  # kept, but recognisably stale
+
+    # msgmerge put a changed source under the same translation
+    moved = Segment("Hello there.", "Olá.", confidence=confidence)
+    assert moved.current_confidence is None
 
 
 def test_words_are_counted_as_a_translator_reads_them() -> None:

@@ -25,7 +25,7 @@ from transflow.queue.model import (
     Segment,
     SegmentConfidence,
     State,
-    segment_id,
+    assessment_id,
 )
 from transflow.queue.pofile import (
     format_queue,
@@ -128,7 +128,9 @@ def sample_queue() -> Queue:
                     0.3125,
                     ("back-translation lost: 'so'",),
                     round_trip=True,
-                    translation_id=segment_id(machine.text),
+                    assessed_id=assessment_id(
+                        "The president arrived in Baku, he said “so”.", machine.text
+                    ),
                 ),
                 references=[Reference("articles/story.txt", 1)],
             ),

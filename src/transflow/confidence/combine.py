@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from transflow.confidence.signals import Signals, measure
-from transflow.queue.model import SegmentConfidence, segment_id
+from transflow.queue.model import SegmentConfidence, assessment_id
 
 # Below these confidences a segment is a finding of ``transflow check``.
 WARNING_BELOW = 0.5
@@ -110,13 +110,13 @@ class Confidence:
             return "warning"
         return None
 
-    def recorded(self, translation: str) -> SegmentConfidence:
-        """What the queue keeps on the segment of ``translation`` (the text assessed)."""
+    def recorded(self, source: str, translation: str) -> SegmentConfidence:
+        """What the queue keeps on the segment: the value, for this source and translation."""
         return SegmentConfidence(
             value=self.value,
             evidence=self.evidence,
             round_trip=self.signals.round_trip is not None,
-            translation_id=segment_id(translation),
+            assessed_id=assessment_id(source, translation),
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -19,18 +19,21 @@ entry involved as ``transflow check`` findings (kind ``consistency``).
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from transflow.errors import InputError
 from transflow.memory.rebuild import approved_entries
 from transflow.memory.segment import MemorySegment, Origin, normalised_text
 from transflow.queue.checks import CheckKind, Finding, Severity
 from transflow.queue.model import Queue, Segment
-from transflow.queue.pofile import queue_files
+from transflow.queue.pofile import queue_paths, read_queue
 
 # How many texts a message quotes before "and N more".
 QUOTED_VARIANTS = 3
@@ -94,18 +97,23 @@ def consistency_check(queues: Iterable[Queue]) -> list[Finding]:
 
     Pass every queue of the languages checked (the whole workspace), not only
     the files a reviewer asked about: a conflict with another article is
-    still a conflict. Each finding's message names all the variants.
+    still a conflict. Each finding's message names all the variants. Two
+    files may hold the same article (a copy): each entry is found once.
     """
-    entries: dict[tuple[str, str | None, int | None], tuple[Queue, Segment]] = {}
+    places: dict[tuple[str, str | None, int | None], list[tuple[Queue, Segment]]] = {}
     segments = []
     for queue in queues:
         for segment, entry in approved_entries(queue):
-            entries[(segment.target_lang, segment.article, segment.position)] = (queue, entry)
+            key = (segment.target_lang, segment.article, segment.position)
+            places.setdefault(key, []).append((queue, entry))
             segments.append(segment)
     findings = []
     for conflict in consistency_findings(segments):
+        taken: dict[tuple[str, str | None, int | None], int] = {}
         for place in conflict.places:
-            queue, entry = entries[(conflict.target_lang, place.article, place.position)]
+            key = (conflict.target_lang, place.article, place.position)
+            queue, entry = places[key][taken.get(key, 0)]
+            taken[key] = taken.get(key, 0) + 1
             findings.append(
                 Finding(
                     queue.path or Path(queue.article),
@@ -126,15 +134,28 @@ def workspace_consistency(checked: Sequence[Queue], locales_dir: Path) -> list[F
 
     Every queue under ``locales_dir`` in the languages of ``checked`` counts
     (the other side of a conflict may be in an article not checked), but only
-    findings at entries of ``checked`` are returned.
+    findings at entries of ``checked`` are returned. Another file that cannot
+    be read is left out of the comparison with a warning: it must not stop
+    the check of the files asked for (checking it names the problem).
     """
-    files = {queue.path for queue in checked}
-    queues = [
-        queue
-        for language in sorted({queue.target_language for queue in checked})
-        for queue in queue_files(locales_dir, language)
+    chosen = {_same_file(queue.path) for queue in checked if queue.path is not None}
+    queues = list(checked)
+    for language in sorted({queue.target_language for queue in checked}):
+        for path in queue_paths(locales_dir, language):
+            if _same_file(path) in chosen:
+                continue
+            try:
+                queues.append(read_queue(path))
+            except InputError as error:
+                warnings.warn(f"not compared for consistency: {error}", stacklevel=2)
+    return [
+        finding for finding in consistency_check(queues) if _same_file(finding.po_file) in chosen
     ]
-    return [finding for finding in consistency_check(queues) if finding.po_file in files]
+
+
+def _same_file(path: Path | None) -> str:
+    """One spelling per file, however a command was given it (relative, absolute, ``./``)."""
+    return os.path.realpath(path) if path is not None else ""
 
 
 def _conflicts(

@@ -100,19 +100,20 @@ class SegmentConfidence:
     """How sure transflow is that a translation is sound, as recorded on the segment.
 
     Computed by :mod:`transflow.confidence` (which sits above the queue and
-    knows the engines); the queue only keeps the result. ``translation_id``
-    is the :func:`segment_id` of the translation it was computed for, so a
-    confidence left over from before an edit is recognisably stale rather than
-    silently wrong.
+    knows the engines); the queue only keeps the result. ``assessed_id``
+    identifies the source *and* translation it was computed for
+    (:func:`assessment_id`), so a confidence left over from before an edit,
+    or from before another tool (msgmerge) put a new source under the
+    translation, is recognisably stale rather than silently wrong.
     """
 
     value: float  # in [0, 1]; low means likely damaged
     evidence: tuple[str, ...] = ()  # human-readable reasons ("back-translation lost: 'not'")
     round_trip: bool = False  # whether a back-translation contributed
-    translation_id: str = ""
+    assessed_id: str = ""
 
-    def applies_to(self, translation: str) -> bool:
-        return self.translation_id == segment_id(translation)
+    def applies_to(self, source: str, translation: str) -> bool:
+        return self.assessed_id == assessment_id(source, translation)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,11 @@ def word_count(text: str) -> int:
     """The words a translator reads in ``text`` (how review effort is estimated)."""
     characters = len(_CHARACTER_WORD.findall(text))
     return characters + len(_WORD.findall(_CHARACTER_WORD.sub(" ", text)))
+
+
+def assessment_id(source: str, translation: str) -> str:
+    """A short id of one translation of one source (what a confidence was computed for)."""
+    return segment_id(f"{source}\x00{translation}")
 
 
 def segment_id(source: str) -> str:
@@ -194,7 +200,7 @@ class Segment:
     @property
     def current_confidence(self) -> SegmentConfidence | None:
         """The recorded confidence if it was computed for the translation as it stands."""
-        if self.confidence is None or not self.confidence.applies_to(self.translation):
+        if self.confidence is None or not self.confidence.applies_to(self.source, self.translation):
             return None
         return self.confidence
 

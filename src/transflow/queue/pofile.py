@@ -327,8 +327,8 @@ def _confidence(fields: dict[str, Any]) -> SegmentConfidence | None:
     return SegmentConfidence(
         value=float(value),
         evidence=tuple(map(str, evidence)) if isinstance(evidence, list) else (),
-        round_trip=bool(fields.get("round_trip", False)),
-        translation_id=str(fields.get("of", "")),
+        round_trip=fields.get("round_trip") is True,
+        assessed_id=str(fields.get("of", "")),
     )
 
 
@@ -567,7 +567,7 @@ def confidence_fields(confidence: SegmentConfidence) -> dict[str, Any]:
         fields["evidence"] = list(confidence.evidence)
     if confidence.round_trip:
         fields["round_trip"] = True
-    fields["of"] = confidence.translation_id
+    fields["of"] = confidence.assessed_id
     return fields
 
 

@@ -300,7 +300,7 @@ def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None
         article=queue.article,
         history=tuple(segment.history),
         confidence=segment.confidence
-        if segment.confidence is not None and segment.confidence.applies_to(msgstr)
+        if segment.confidence is not None and segment.confidence.applies_to(segment.source, msgstr)
         else None,
     )
 

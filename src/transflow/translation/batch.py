@@ -208,7 +208,9 @@ class MachineOutputMemory:
                 machine = segment.machine
                 if machine is not None and machine.model == model:
                     confidence = segment.confidence
-                    if confidence is not None and not confidence.applies_to(machine.text):
+                    if confidence is not None and not confidence.applies_to(
+                        segment.source, machine.text
+                    ):
                         confidence = None
                     prefill = Prefill(machine=machine, confidence=confidence)
                     memory._texts.setdefault(segment.source, prefill)
@@ -485,7 +487,9 @@ class _LanguageBatch:
         for (prefills, text), (_, translation), confidence in zip(
             unassessed, pairs, confidences, strict=True
         ):
-            prefills[text] = replace(prefills[text], confidence=confidence.recorded(translation))
+            prefills[text] = replace(
+                prefills[text], confidence=confidence.recorded(text, translation)
+            )
 
     def _approved_matches(self, pending: _Pending) -> dict[str, Prefill]:
         """The team's approved translations of the article's missing sentences (exact matches).
@@ -566,7 +570,7 @@ class _LanguageBatch:
             glossary_problems=[len(result.glossary_problems) for result in results],
         )
         return {
-            text: replace(result, confidence=confidence.recorded(result.machine.text))
+            text: replace(result, confidence=confidence.recorded(text, result.machine.text))
             for (text, result), confidence in zip(translated.items(), confidences, strict=True)
         }
 
