@@ -158,10 +158,10 @@ def test_piped_tables_keep_their_full_width(long_queue: Path) -> None:
 
 
 def test_no_color_keeps_a_terminal_plain(long_queue: Path) -> None:
-    def screen(**env: str) -> str:
+    def screen(*args: str, **env: str) -> str:
         child = pexpect.spawn(
             TRANSFLOW,
-            ["status", "--to", "xx-invalid"],
+            ["status", *args],
             env={**os.environ, "TERM": "xterm-256color", **env},
             encoding="utf-8",
             dimensions=(40, 200),
@@ -171,8 +171,12 @@ def test_no_color_keeps_a_terminal_plain(long_queue: Path) -> None:
         return str(output)
 
     colour = re.compile(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;")
-    assert colour.search(screen())  # the red "error:" a terminal gets
-    assert not colour.search(screen(NO_COLOR="1"))
+    assert colour.search(screen("--to", "xx-invalid"))  # the red "error:" a terminal gets
+    assert "\x1b[" not in screen("--to", "xx-invalid", NO_COLOR="1")
+    assert "\x1b[1m" in screen()  # the table's bold header
+    plain = screen(NO_COLOR="1")
+    assert "\x1b[" not in plain  # no colour, no bold or italics either
+    assert "locales/pt/" in plain
 
 
 def test_status_json_carries_what_the_table_shows(long_queue: Path) -> None:
@@ -206,3 +210,22 @@ def test_brackets_in_names_are_text_not_markup(
     assert "locales/pt/[x] story [bold].po" in status.stdout
     missing = CliRunner().invoke(app, ["translate", "[red]missing.txt", "--to", "pt"])
     assert "[red]missing.txt" in missing.stderr
+
+
+def test_every_choice_option_ignores_case() -> None:
+    for name, command in COMMANDS.items():
+        for parameter in command.params:
+            annotation = parameter.type_descriptor.annotation
+            if isinstance(annotation, type) and issubclass(annotation, Enum):
+                info = parameter.type_descriptor.parameter_info
+                assert info.case_sensitive is False, (name, parameter.opts)
+
+
+def test_the_cli_choice_copies_match_the_library_enums() -> None:
+    # Kept in the CLI so that --help imports no queue code; they must not drift.
+    from transflow.cli import AttentionChoice, SeverityChoice
+    from transflow.queue.checks import Severity
+    from transflow.queue.status import Attention
+
+    assert [c.value for c in AttentionChoice] == [a.value for a in Attention]
+    assert [c.value for c in SeverityChoice] == [s.value for s in Severity]

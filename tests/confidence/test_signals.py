@@ -197,3 +197,9 @@ def test_measure_with_a_back_translation_compares_it_with_the_source() -> None:
     assert features["negation_round_trip"] == 1.0
     assert features["round_trip_gap"] > 0
     assert all(value >= 0 for value in features.values())
+
+
+def test_a_capital_after_an_opening_quotation_mark_is_no_name() -> None:
+    quoted = "He said: “The Muslims of Baku live in peace.” Aliyev agreed."
+    assert names(quoted) == ["He", "Muslims", "Baku", "Aliyev"]
+    assert "The" not in missing_names(quoted, "Ele disse: “os muçulmanos de Baku…” Aliyev.")

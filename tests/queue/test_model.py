@@ -18,6 +18,7 @@ def test_a_confidence_applies_only_to_the_translation_it_was_computed_for() -> N
 def test_words_are_counted_as_a_translator_reads_them() -> None:
     assert word_count("The vice-president didn't pay $3.5 million, he said.") == 8
     assert word_count("— “” …") == 0
+    assert word_count("Hello,world: 1,000 people.") == 4
     assert word_count("北京今天下雨 in Beijing") == 8
 
 

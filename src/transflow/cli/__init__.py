@@ -228,6 +228,18 @@ def translate(
         raise typer.Exit(1)
 
 
+STATUS_COLUMNS = (
+    "total",
+    "to\nreview",
+    "words\nleft",
+    "flagged",
+    "low\nconf.",
+    "approved",
+    "untrans-\nlated",
+    "obsolete",
+)
+
+
 class AttentionChoice(StrEnum):
     """``transflow.queue.status.Attention``, repeated so ``--help`` imports no queue code."""
 
@@ -281,11 +293,12 @@ def status(
     elif not files:
         console.print(f"no PO files in {locales}" + (f" for {to}" if to else ""), highlight=False)
     else:
-        table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
-        table.add_column("file", overflow="fold")
-        columns = ("total", "to review", "words left", "flagged", "low conf.", "approved")
-        for column in (*columns, "untranslated", "obsolete"):
-            table.add_column(column, justify="right")
+        # Headers on two lines, one space between columns: the eight counts
+        # fit beside a folded file name in 80 columns.
+        table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD, padding=(0, 0))
+        table.add_column("file", overflow="fold", min_width=16)
+        for column in STATUS_COLUMNS:
+            table.add_column(column, justify="right", no_wrap=True)
         for file in files:
             stats = file.stats
             table.add_row(
@@ -370,7 +383,8 @@ def export(
         ),
     ] = ExportFormat.TEXT,
     xliff_version: Annotated[
-        XliffVersionChoice, typer.Option("--xliff-version", help="XLIFF version.")
+        XliffVersionChoice,
+        typer.Option("--xliff-version", help="XLIFF version.", case_sensitive=False),
     ] = XliffVersionChoice.V1_2,
     approved_only: Annotated[
         bool, typer.Option("--approved-only", help="Use only approved translations.")
@@ -484,7 +498,9 @@ def check(
     output_format: FormatOption = TableFormat.TABLE,
     fail_on: Annotated[
         SeverityChoice,
-        typer.Option("--fail-on", help="Exit 1 for findings this severe or more."),
+        typer.Option(
+            "--fail-on", help="Exit 1 for findings this severe or more.", case_sensitive=False
+        ),
     ] = SeverityChoice.COSMETIC,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,

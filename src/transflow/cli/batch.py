@@ -69,7 +69,9 @@ class _ProgressBars:
     def article_done(self, outcome: ArticleOutcome) -> None:
         self.progress.advance(self.tasks[outcome.language])
         self.progress.advance(self.overall)
-        if outcome.status == "failed" and self.show_failures:
+        # On a terminal a failure shows as it happens, above the bars; the
+        # summary lists every failure again at the end, so a log gets it once.
+        if outcome.status == "failed" and self.show_failures and self.progress.console.is_terminal:
             report_line("failed", str(outcome.error), "bold red")
 
     def sentences_translated(self, language: str, count: int) -> None:

@@ -24,14 +24,26 @@ from transflow.languages import display_name, normalise, normalise_list
 
 # Piped output is read by scripts and pagers, not wrapped to a window: tables
 # and lines keep their full width there (a terminal still gets its own width).
-# rich leaves colour off when the output is not a terminal and honours NO_COLOR.
+# rich leaves styles off when the output is not a terminal.
 PIPED_WIDTH = 100_000
+
+
 #
 # Markup is off: what transflow prints is data (paths, sentences, terms) in
 # which "[sic]" or "[x] story.txt" is text, not a style. Styles come from
 # rich Text objects and :func:`report`.
-console = Console(markup=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
-error_console = Console(stderr=True, markup=False)
+def terminal_console(**options: Any) -> Console:
+    """A console for transflow's output: plain (no colour, bold or italics) under NO_COLOR.
+
+    rich itself only drops colours for NO_COLOR; no-color.org asks for plain
+    output, so every style goes (``color_system=None``).
+    """
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(color_system=None if plain else "auto", **options)
+
+
+console = terminal_console(markup=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+error_console = terminal_console(stderr=True, markup=False)
 
 # Every command and group answers ``-h`` as well as ``--help``.
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}

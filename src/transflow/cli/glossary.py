@@ -77,7 +77,8 @@ def list_command(
         str | None, typer.Argument(help="Show terms whose text, forms or note contain this.")
     ] = None,
     kind: Annotated[
-        TermKind | None, typer.Option("--kind", help="Only terms of this kind.")
+        TermKind | None,
+        typer.Option("--kind", help="Only terms of this kind.", case_sensitive=False),
     ] = None,
     lang: Annotated[
         str | None,
@@ -142,14 +143,15 @@ def _target_cell(term: Term, language: str) -> Text:
 @reports_errors
 def add_command(
     term: Annotated[str, typer.Argument(help="The source term, exactly as articles write it.")],
-    kind: Annotated[TermKind, typer.Option("--kind", help="What the term names.")] = (
-        TermKind.OTHER
-    ),
+    kind: Annotated[
+        TermKind, typer.Option("--kind", help="What the term names.", case_sensitive=False)
+    ] = (TermKind.OTHER),
     policy: Annotated[
         Policy | None,
         typer.Option(
             "--policy",
             help="keep (verbatim) or translate (default: translate if a --target is given).",
+            case_sensitive=False,
         ),
     ] = None,
     target: Annotated[

@@ -30,6 +30,7 @@ from transflow.cli.common import (
     console,
     languages,
     reports_errors,
+    terminal_console,
 )
 from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
@@ -340,7 +341,10 @@ def review_command(
         bool, typer.Option("--flagged-only", help="Only entries that break the glossary.")
     ] = False,
     order: Annotated[
-        QueueOrder, typer.Option("--order", help="article, or risk: flagged and unsure first.")
+        QueueOrder,
+        typer.Option(
+            "--order", help="article, or risk: flagged and unsure first.", case_sensitive=False
+        ),
     ] = QueueOrder.ARTICLE,
     reviewer: ReviewerOption = None,
     list_only: Annotated[
@@ -370,7 +374,7 @@ def review_command(
     edit_text = functools.partial(_edit_in_editor, terminal)
     with terminal.keys_unbuffered():
         # The screen styles itself with markup (and escapes what it shows).
-        InteractiveReview(items, desk, Console(), _read_key, _read_line, edit_text).run()
+        InteractiveReview(items, desk, terminal_console(), _read_key, _read_line, edit_text).run()
 
 
 class _Terminal:

@@ -141,20 +141,29 @@ def negations(text: str, language: str) -> list[str] | None:
     return found
 
 
+# Marks that open a quotation in the languages transflow counts negations in.
+_OPENING_QUOTES = frozenset("“„«‹‘\"")
+
+
 def names(text: str) -> list[str]:
     """Capitalised words and numbers of ``text``: the names, places and figures in it.
 
     Whether a capitalised first word of a sentence is a name cannot be known
     without a dictionary; it is kept, and ``missing_names`` looks for it
     without regard to case, so "The" finds "the" in the back-translation.
-    Single letters ("I", "A") and titles ("Mr.", "Mt.") are left out.
+    Single letters ("I", "A") and titles ("Mr.", "Mt.") are left out, and so
+    is a capitalised word right after an opening quotation mark: a quoted
+    sentence starts there (“The…”), so its capital says nothing.
     """
     found = []
     for match in _WORD.finditer(text):
         word = _POSSESSIVE.sub("", match.group())
         is_number = any(char.isdigit() for char in word)
         is_title = _TITLE.match(text, match.start()) is not None
-        if is_number or (word[:1].isupper() and len(word) > 1 and not is_title):
+        opens_quote = text[: match.start()].rstrip()[-1:] in _OPENING_QUOTES
+        if is_number or (
+            word[:1].isupper() and len(word) > 1 and not is_title and not opens_quote
+        ):
             found.append(word)
     return found
 

@@ -6,7 +6,7 @@ layer up, in ``transflow.confidence.check``, with these findings included.)
 A maintainer changes an approved form ("Bacu" becomes "Baku"): which
 translations, approved ones included, now disagree? An engine turns "€30"
 into "$30", drops a year, or drops the quotation marks around a quote (the
-bundled Bergamot models do): which segments lost them? ``check_queue``
+bundled Bergamot models do): which segments lost them? ``check_file``
 answers without translating anything, so it can run in CI.
 """
 
@@ -244,11 +244,6 @@ def check_file(queue: Queue, checker: QueueChecker) -> list[Finding]:
             for kind, message in problems
         ]
     return findings
-
-
-def check_queue(queues: Iterable[Queue], glossary: Glossary) -> list[Finding]:
-    checker = QueueChecker(glossary)
-    return [finding for queue in queues for finding in check_file(queue, checker)]
 
 
 def at_least(findings: Iterable[Finding], severity: Severity) -> list[Finding]:

@@ -128,9 +128,9 @@ class Reference:
 
 
 # A word as CAT tools count them: letters and digits, with inner apostrophes and
-# hyphens ("don't", "vice-president" are one each); "3.5" is one.
+# hyphens ("don't", "vice-president" are one each); "3.5" and "1,000" are one.
 # Chinese and Japanese are written without spaces: each ideograph or kana counts.
-_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
+_WORD = re.compile(r"\w+(?:(?:[-'’]|(?<=\d)[.,](?=\d))\w+)*")
 _CHARACTER_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 

@@ -85,8 +85,11 @@ def totals(files: Sequence[FileStatus]) -> dict[str, int]:
         "files": len(files),
         "total": sum(file.stats.total for file in files),
         "to_review": sum(file.stats.awaiting_review for file in files),
+        "words": sum(file.stats.words for file in files),
         "words_to_review": sum(file.stats.words_to_review for file in files),
         "flagged": sum(file.flagged for file in files),
         "low_confidence": sum(file.low_confidence for file in files),
         "approved": sum(file.stats.approved for file in files),
+        "untranslated": sum(file.stats.untranslated for file in files),
+        "obsolete": sum(file.stats.obsolete for file in files),
     }
