@@ -180,3 +180,26 @@ def test_list_files_and_directories(tmp_path: Path) -> None:
     assert [str(problem) for problem in problems] == [
         f"{listing}:4: listed article in/nothing.txt does not exist"
     ]
+
+
+def test_a_sentence_back_from_obsolete_rewrites_the_file_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argos_packages: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    article = Path("story.txt")
+    article.write_text("One sentence here.\n\nAnother sentence there.\n", encoding="utf-8")
+
+    def run() -> str:
+        report = run_batch([article], targets=["pt"], engine_factory=Engines(), round_trip=False)
+        return report.outcomes[0].status
+
+    assert run() == "updated"
+    article.write_text("One sentence here.\n", encoding="utf-8")
+    assert run() == "updated"  # the second sentence is obsolete now
+    po = Path("locales/pt/story.po")
+    before = po.read_bytes()
+    article.write_text("One sentence here.\n\nAnother sentence there.\n", encoding="utf-8")
+    assert run() == "updated"  # back from obsolete: nothing translated, but the file changed
+    assert po.read_bytes() != before
+    assert run() == "unchanged"
+    assert all(not segment.obsolete for segment in read_queue(po).segments)

@@ -142,7 +142,7 @@ def negations(text: str, language: str) -> list[str] | None:
 
 
 # Marks that open a quotation in the languages transflow counts negations in.
-_OPENING_QUOTES = frozenset("“„«‹‘\"")
+_OPENING_QUOTES = frozenset('“„«‹‘"')
 
 
 def names(text: str) -> list[str]:
@@ -161,9 +161,7 @@ def names(text: str) -> list[str]:
         is_number = any(char.isdigit() for char in word)
         is_title = _TITLE.match(text, match.start()) is not None
         opens_quote = text[: match.start()].rstrip()[-1:] in _OPENING_QUOTES
-        if is_number or (
-            word[:1].isupper() and len(word) > 1 and not is_title and not opens_quote
-        ):
+        if is_number or (word[:1].isupper() and len(word) > 1 and not is_title and not opens_quote):
             found.append(word)
     return found
 

@@ -600,7 +600,7 @@ class _LanguageBatch:
             ArticleOutcome(
                 article=str(job.path),
                 language=self.target,
-                status="updated" if update.translated or update.obsoleted else "unchanged",
+                status="updated" if update.written else "unchanged",
                 po_file=str(update.po_file),
                 sentences=update.sentences,
                 translated=update.translated - from_memory,

@@ -82,6 +82,7 @@ class QueueUpdate:
     masked: int = 0
     flagged: int = 0  # segments of the file awaiting review that break the glossary
     from_memory: int = 0  # new segments pre-filled from the translation memory
+    written: bool = False  # whether the file was (re)written: anything at all changed
 
 
 def article_sentences(article: Article, source_language: str) -> list[SourceSentence]:
@@ -223,7 +224,8 @@ def write_job(
             result = merge(
                 queue, job.sentences, known | dict.fromkeys(still_missing, Prefill()), job.reference
             )
-            if unchanged is None or format_queue(queue) != unchanged:
+            written = unchanged is None or format_queue(queue) != unchanged
+            if written:
                 queue.revision_date = revision_date or po_date()
                 queue.source_language, queue.target_language = job.source, job.target
                 write_queue(queue, job.po_file)
@@ -250,6 +252,7 @@ def write_job(
         masked=result.masked,
         flagged=flagged,
         from_memory=result.from_memory,
+        written=written,
     )
 
 
