@@ -22,11 +22,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from transflow.cli.review import render_item
+from transflow.cli.review.screen import ScreenState, render_screen
 from transflow.glossary.model import load_glossary
 from transflow.queue.model import MachineOutput, Queue, Reference, Segment
 from transflow.queue.pofile import read_queue, write_queue
-from transflow.queue.review import GlossaryChecker, QueueOrder, load_queue
+from transflow.queue.review import GlossaryChecker, QueueOrder, ReviewDesk, load_queue
+from transflow.review.session import ReviewSession
 from transflow.source.segmentation import split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,10 +72,13 @@ def main() -> None:
         build_queue(path, options.entries)
         size = path.stat().st_size
 
+        def draw(session: ReviewSession) -> None:
+            console = Console(file=io.StringIO(), width=120, force_terminal=True)
+            console.print(render_screen(session.current, ScreenState.of(session)))
+
         def first_screen() -> None:
             items = load_queue([read_queue(path)], checker=checker)
-            console = Console(file=io.StringIO(), width=120, force_terminal=True)
-            console.print(render_item(items[0], 0, len(items), 0))
+            draw(ReviewSession(items, ReviewDesk("bench", checker, undoable=True)))
 
         load = timed(lambda: read_queue(path), options.runs)
         review_file = read_queue(path)
@@ -83,12 +87,8 @@ def main() -> None:
             lambda: load_queue([review_file], checker=checker, order=QueueOrder.RISK), options.runs
         )
         items = load_queue([review_file], checker=checker)
-        render = timed(
-            lambda: Console(file=io.StringIO(), width=120, force_terminal=True).print(
-                render_item(items[0], 0, len(items), 0)
-            ),
-            options.runs,
-        )
+        session = ReviewSession(items, ReviewDesk("bench", checker, undoable=True))
+        render = timed(lambda: draw(session), options.runs)
         total = timed(first_screen, options.runs)
     print(f"{options.entries} entries, {size / 1e6:.1f} MB PO file, median of {options.runs}")
     print(f"load (strict check + polib)   {load * 1000:8.1f} ms")

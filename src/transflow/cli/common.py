@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,11 +15,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
 from transflow.glossary.model import Glossary
 from transflow.languages import display_name, normalise, normalise_list
+from transflow.queue.diff import DiffOp, Op
 
 console = Console()
 error_console = Console(stderr=True)
@@ -210,3 +212,20 @@ def warn_if_in_another_language(articles: Iterable[Path], source: str) -> None:
                 "language mostly copies the source",
                 stacklevel=2,
             )
+
+
+# As ``git diff --word-diff=plain``, coloured: the markers keep it readable without colour.
+_DIFF_MARKS = {
+    Op.EQUAL: ("", "", ""),
+    Op.DELETE: ("[-", "-]", "red"),
+    Op.INSERT: ("{+", "+}", "green"),
+}
+
+
+def marked_diff(ops: Sequence[DiffOp]) -> Text:
+    """How the memory's source becomes this sentence: ``in [-Baku-]{+Batumi+}``."""
+    pieces = []
+    for op in ops:
+        opening, closing, style = _DIFF_MARKS[op.op]
+        pieces.append((f"{opening}{op.text}{closing}", style))
+    return Text.assemble(*pieces)

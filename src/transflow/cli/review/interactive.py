@@ -1,0 +1,159 @@
+"""The key loop of ``transflow review``: read a key, ask the session, draw the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.markup import escape
+
+from transflow.cli.review.screen import HELP_TEXT, ScreenState, render_screen, suggestions
+from transflow.fileio import describe_os_error
+from transflow.memory.segment import Match
+from transflow.queue.review import Decision, GlossaryConfirmationNeeded, ReviewError
+from transflow.review.matches import MemoryMatches
+from transflow.review.session import ReviewSession
+
+QUIT_KEYS = ("q", "\x04")
+NEXT_KEYS = ("s", "\x1b[C")  # s, right arrow
+BACK_KEYS = ("b", "\x1b[D")  # b, left arrow
+SUGGESTION_KEYS = tuple("123456789")
+
+
+class InteractiveReview:
+    """Keys in, screens out; every decision and move is the session's."""
+
+    def __init__(
+        self,
+        session: ReviewSession,
+        matches: MemoryMatches | None,
+        output: Console,
+        read_key: Callable[[], str],
+        read_line: Callable[[str, str], str | None],
+        edit_text: Callable[[str], str | None],
+    ) -> None:
+        self.session = session
+        self.matches = matches
+        self.output = output
+        self.read_key = read_key
+        self.read_line = read_line
+        self.edit_text = edit_text
+        self.finished = False
+
+    def run(self) -> None:
+        notice = ""
+        while not self.finished:
+            item = self.session.current
+            found = self.matches.for_item(item) if self.matches is not None else ()
+            self.output.clear()
+            self.output.print(render_screen(item, ScreenState.of(self.session, found, notice)))
+            key = self.read_key()
+            if key in QUIT_KEYS:
+                break
+            notice = self._handle(key, found) or ""
+        progress = self.session.progress()
+        self.output.print(f"{progress.decided} decision(s) saved; {progress}", highlight=False)
+
+    def _handle(self, key: str, found: Sequence[Match]) -> str | None:
+        """Do what ``key`` asks; returns a line to show on the next screen, if any."""
+        session = self.session
+        if key == "?":
+            self.output.print(HELP_TEXT, highlight=False)
+            self.output.print("[dim]press any key[/]")
+            self.read_key()
+        elif key in NEXT_KEYS:
+            self._advance()
+        elif key in BACK_KEYS:
+            session.back()
+        elif key in ("a", "e", "E", "r", *SUGGESTION_KEYS):
+            if self._saved(lambda: self._decide(key, found)):
+                self._advance()
+        elif key == "u":
+            undone = self._saved(session.undo, failure="not undone")
+            if undone is not None:
+                return f"undone: {undone.action} of entry {undone.id}"
+        elif key == "/":
+            query = self.read_line("search: ", session.query or "")
+            if query and not session.search(query):
+                return f"no entry contains {query!r}"
+        elif key in ("n", "N"):
+            return self._noted(lambda: session.search_again(forward=key == "n"))
+        elif key == "g":
+            wanted = self.read_line("go to (number or id): ", "")
+            if wanted:
+                return self._noted(lambda: session.go_to(wanted))
+        elif key == "f":
+            chosen, skipped = session.cycle_filter()
+            empty = f" (none {', '.join(skipped)})" if skipped else ""
+            return f"filter: {chosen}, {session.visible} entr(ies){empty}"
+        return None
+
+    def _advance(self) -> None:
+        if not self.session.next():
+            self.finished = True
+
+    def _noted(self, move: Callable[[], object]) -> str | None:
+        """Run a search or jump; its refusal or note becomes the next screen's notice."""
+        try:
+            result = move()
+        except ReviewError as error:
+            return str(error)
+        if result is False:
+            return f"no other entry contains {self.session.query!r}"
+        return result if isinstance(result, str) else None
+
+    def _saved(
+        self, act: Callable[[], Decision | None], failure: str = "not saved"
+    ) -> Decision | None:
+        """Run a decision or an undo; a refusal is shown until a key is pressed."""
+        try:
+            decision = act()
+        except (ReviewError, OSError) as error:
+            # A full disk or a read-only queue is refused like a clash: the
+            # reviewer can free space, or quit with everything earlier saved.
+            problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.output.print(f"[bold red]{failure}:[/] {escape(problem)}", highlight=False)
+            self.output.print("[dim]press any key[/]")
+            self.read_key()
+            return None
+        if decision is not None and self.matches is not None:
+            self.matches.forget()
+        return decision
+
+    def _decide(self, key: str, found: Sequence[Match]) -> Decision | None:
+        session, item = self.session, self.session.current
+        if key == "a":
+            return self._confirmed(lambda confirm: session.approve(confirm_glossary=confirm))
+        if key == "r":
+            note = self.read_line("What needs work? ", "")
+            if note is None or not note.strip():
+                return None
+            return session.reject(note)
+        if key in SUGGESTION_KEYS:
+            offered = suggestions(item, found)
+            if int(key) > len(offered):
+                return None
+            text = self.read_line("> ", offered[int(key) - 1])
+        elif key == "e":
+            text = self.read_line("> ", item.msgstr)
+        else:
+            text = self.edit_text(item.msgstr)
+        if text is None or text == item.msgstr:
+            return None
+        edited = text
+        return self._confirmed(lambda confirm: session.edit(edited, confirm_glossary=confirm))
+
+    def _confirmed(self, decide: Callable[[bool], Decision]) -> Decision | None:
+        try:
+            return decide(False)
+        except GlossaryConfirmationNeeded as needed:
+            self.output.print(
+                "[bold red]This translation breaks the glossary:[/] " + "; ".join(needed.problems),
+                highlight=False,
+            )
+            self.output.print(
+                "Approve anyway (recorded as a glossary override)? \\[y/N] ", highlight=False
+            )
+            if self.read_key().lower() != "y":
+                return None
+            return decide(True)
