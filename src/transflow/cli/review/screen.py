@@ -123,9 +123,7 @@ def _header(item: QueueItem, state: ScreenState) -> Text:
         (item.article, "bold"),
         f" → {item.language}   ",
         (f"{state.number}/{state.total}", "bold"),
-        f" in queue · sentence {item.position}/{item.file_total} of the article · ",
-        (f"{state.progress.decided} decided", "green"),
-        f" · {state.progress.words_left:,} words left   id {item.id}",
+        f" in queue · sentence {item.position}/{item.file_total} of the article · id {item.id}",
     )
 
 
@@ -139,9 +137,17 @@ def _status_line(state: ScreenState) -> Text:
 
 
 def _progress_bar(state: ScreenState, width: int = 30) -> Text:
-    total, decided = state.progress.total, state.total - state.progress.left
-    filled = round(width * decided / total) if total else width
-    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
+    """The bar of entries no longer awaiting review, then what this session did and what is left."""
+    progress = state.progress
+    done = progress.total - progress.left
+    filled = round(width * done / progress.total) if progress.total else width
+    return Text.assemble(
+        ("█" * filled, "green"),
+        ("░" * (width - filled), "dim"),
+        "  ",
+        (f"{progress.decided} decided", "green"),
+        f" · {progress.words_left:,} words left",
+    )
 
 
 def _neighbour_rows(rows: Table, label: str, neighbour: Neighbour) -> None:
