@@ -668,9 +668,12 @@ def test_f_cycles_the_filters_and_the_confidence_is_shown(
     child.expect("back-translation lost: 'not'")
     child.expect(f"filter low confidence: 1 of {total}")
     child.expect("filter: low confidence, 1 entr\\(ies\\) \\(none flagged\\)")
-    child.send("s")  # the last entry of the view: the review ends, as at the queue's end
-    child.expect(r"1 decision\(s\) saved")
-    child.expect(pexpect.EOF)
+    child.send("s")  # past the view's last entry: all entries again, the cursor stays
+    child.expect(f"4/{total}")
+    child.expect("that was the last low confidence entry: all entries are shown again")
+    child.send("s")
+    child.expect(f"5/{total}")
+    assert "1 decision(s) saved" in quit_review(child)
 
     child = spawn(workspace, NO_COLOR="1")
     first_screen(child, total)
@@ -854,6 +857,11 @@ def test_list_format_must_be_text_or_json(workspace: Path, queue: list[Segment])
     assert result.exit_code == 2
     assert "'text'" in result.output and "'json'" in result.output
     assert "Traceback" not in result.output
+    without_list = CliRunner().invoke(app, ["review", "--format", "json"])
+    assert without_list.exit_code == 1
+    assert without_list.stderr.strip() == (
+        "error: --format json is for --list: transflow review --list --format json"
+    )
 
 
 def test_list_piped_is_tab_separated_and_not_cut(workspace: Path, queue: list[Segment]) -> None:
@@ -898,3 +906,39 @@ def test_an_inflected_term_is_advisory_not_a_violation(workspace: Path) -> None:
     assert "~ Aliyev → Aliyev  Aliyevs — inflected form of Aliyev, check it" in screen
     assert "President of Azerbaijan" in screen
     assert "⚑ Glossary" not in screen
+
+
+def test_a_memory_match_says_what_differs_and_who_approved_it(workspace: Path) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from transflow.cli.review.screen import ScreenState, render_screen
+    from transflow.memory.segment import Match, MemorySegment
+    from transflow.queue.diff import word_diff
+    from transflow.queue.model import Queue, Reference
+    from transflow.queue.pofile import write_queue
+    from transflow.queue.review import ReviewDesk, load_queue
+    from transflow.review.session import ReviewSession
+
+    source = "Twelve people were killed in Baku."
+    queue = Queue("en", "pt", "story.txt")
+    queue.segments.append(Segment(source, "Doze mortos.", references=[Reference("s", 1)]))
+    PO.parent.mkdir(parents=True)
+    write_queue(queue, PO)
+    session = ReviewSession(load_queue([read_queue(PO)]), ReviewDesk("Ana"))
+    old = "Twenty people were killed in Baku."
+    match = Match(
+        MemorySegment(old, "Vinte mortos em Baku.", "en", "pt", reviewer="Bruno", article="a.txt"),
+        88.0,
+        differs_in_number=True,
+        diff=tuple(word_diff(old, source)),
+    )
+    console = Console(record=True, width=100, color_system=None)
+    console.print(
+        render_screen(session.current, replace(ScreenState.of(session), matches=(match,)))
+    )
+    screen = console.export_text()
+    assert "[1] 88%      Vinte mortos em Baku." in screen
+    assert "[-Twenty-]{+Twelve+} people were killed in Baku." in screen
+    assert "memory: Bruno, human, a.txt · differs in number" in screen

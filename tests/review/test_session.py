@@ -247,3 +247,12 @@ def test_the_session_needs_undo_points(workspace: Path) -> None:
     items = load_queue([read_queue(PO)])
     with pytest.raises(ReviewError, match="undo points"):
         ReviewSession(items, ReviewDesk("Ana")).approve()
+
+
+def test_past_a_filtered_view_all_entries_are_shown_again(session: ReviewSession) -> None:
+    assert session.widen() is None  # unfiltered: the queue's end is the end
+    session.set_filter(EntryFilter.REJECTED)
+    assert not session.next()
+    assert session.widen() is EntryFilter.REJECTED
+    assert session.filter is EntryFilter.ALL and session.index == 4
+    assert session.next() and session.index == 5

@@ -63,6 +63,12 @@ class MemoryMatches:
             self._found[key] = self._lookup(memory, item)
         return self._found[key]
 
+    def known(self, item: QueueItem) -> tuple[Match, ...] | None:
+        """The matches of ``item`` if already looked up (or if there is no memory), else None."""
+        if self._memory is None and not (self.workspace_dir / MEMORY_PATH).exists():
+            return ()
+        return self._found.get((item.path, item.id, item.msgid))
+
     def forget(self) -> None:
         """Look every entry up again when shown: a decision changed the memory."""
         self._found.clear()

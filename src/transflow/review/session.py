@@ -35,7 +35,9 @@ class ReviewSession:
         self._visible: Sequence[int] = range(len(items))
         self._undo: list[tuple[int, Decision]] = []
         self._words = [word_count(items.segment(i).source) for i in range(len(items))]
-        self._awaiting = [items.segment(i).state.awaiting_review for i in range(len(items))]
+        self._all_words = sum(self._words)
+        # Every entry of a ReviewQueue awaited review when loaded; these no longer do.
+        self._done: set[int] = set()
 
     # --- what is shown -------------------------------------------------------------
 
@@ -49,12 +51,11 @@ class ReviewSession:
         return len(self._visible)
 
     def progress(self) -> Progress:
-        left = [i for i, awaiting in enumerate(self._awaiting) if awaiting]
         return Progress(
             total=len(self.items),
             decided=len({position for position, _ in self._undo}),
-            left=len(left),
-            words_left=sum(self._words[i] for i in left),
+            left=len(self.items) - len(self._done),
+            words_left=self._all_words - sum(self._words[i] for i in self._done),
         )
 
     # --- moving --------------------------------------------------------------------
@@ -66,6 +67,17 @@ class ReviewSession:
             return False
         self.index = later[0]
         return True
+
+    def widen(self) -> EntryFilter | None:
+        """Past the last entry of a filtered view: show all entries again (the cursor stays).
+
+        Returns the filter that was on, or None when none was (the queue's end).
+        """
+        if self.filter is EntryFilter.ALL:
+            return None
+        was = self.filter
+        self.set_filter(EntryFilter.ALL)
+        return was
 
     def back(self) -> bool:
         """To the previous entry the filter shows; False at the first one."""
@@ -213,4 +225,7 @@ class ReviewSession:
         return decision
 
     def _update(self, position: int, item: QueueItem) -> None:
-        self._awaiting[position] = item.state.awaiting_review
+        if item.state.awaiting_review:
+            self._done.discard(position)
+        else:
+            self._done.add(position)

@@ -114,6 +114,8 @@ def review_command(
 
     Example: [bold]transflow review --to pt --order risk --reviewer "Ana Lima"[/]
     """
+    if list_format is ListFormat.JSON and not list_only:
+        raise TransflowError("--format json is for --list: transflow review --list --format json")
     items, checker, protected = _queue(paths, to, locales, glossary, flagged_only, order)
     with MemoryMatches(WORKSPACE, locales, protected, min_score=min_match) as matches:
         if list_only:

@@ -8,9 +8,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from transflow.cli.review.screen import HELP_TEXT, ScreenState, render_screen, suggestions
+from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
 from transflow.memory.segment import Match
-from transflow.queue.review import Decision, GlossaryConfirmationNeeded, ReviewError
+from transflow.queue.review import Decision, GlossaryConfirmationNeeded, QueueItem, ReviewError
 from transflow.review.matches import MemoryMatches
 from transflow.review.session import ReviewSession
 
@@ -44,15 +45,32 @@ class InteractiveReview:
         notice = ""
         while not self.finished:
             item = self.session.current
-            found = self.matches.for_item(item) if self.matches is not None else ()
-            self.output.clear()
-            self.output.print(render_screen(item, ScreenState.of(self.session, found, notice)))
+            found = self._draw(item, notice)
             key = self.read_key()
             if key in QUIT_KEYS:
                 break
             notice = self._handle(key, found) or ""
         progress = self.session.progress()
         self.output.print(f"{progress.decided} decision(s) saved; {progress}", highlight=False)
+
+    def _draw(self, item: QueueItem, notice: str) -> tuple[Match, ...]:
+        """Draw the entry; memory matches not looked up yet are drawn once they are found.
+
+        So the memory (opened, and its fuzzy index built, on the first lookup)
+        never delays a screen: the entry comes first, its matches a moment later.
+        """
+        known = self.matches.known(item) if self.matches is not None else ()
+        self._print(item, known or (), notice)
+        if known is not None or self.matches is None:
+            return known or ()
+        found = self.matches.for_item(item)
+        if found:
+            self._print(item, found, notice)
+        return found
+
+    def _print(self, item: QueueItem, found: tuple[Match, ...], notice: str) -> None:
+        self.output.clear()
+        self.output.print(render_screen(item, ScreenState.of(self.session, found, notice)))
 
     def _handle(self, key: str, found: Sequence[Match]) -> str | None:
         """Do what ``key`` asks; returns a line to show on the next screen, if any."""
@@ -62,12 +80,12 @@ class InteractiveReview:
             self.output.print("[dim]press any key[/]")
             self.read_key()
         elif key in NEXT_KEYS:
-            self._advance()
+            return self._advance()
         elif key in BACK_KEYS:
             session.back()
         elif key in ("a", "e", "E", "r", *SUGGESTION_KEYS):
             if self._saved(lambda: self._decide(key, found)):
-                self._advance()
+                return self._advance()
         elif key == "u":
             undone = self._saved(session.undo, failure="not undone")
             if undone is not None:
@@ -88,9 +106,15 @@ class InteractiveReview:
             return f"filter: {chosen}, {session.visible} entr(ies){empty}"
         return None
 
-    def _advance(self) -> None:
-        if not self.session.next():
+    def _advance(self) -> str | None:
+        """To the next entry; past a filtered view's last one, all entries are shown again."""
+        if self.session.next():
+            return None
+        widened = self.session.widen()
+        if widened is None:
             self.finished = True
+            return None
+        return f"that was the last {widened} entry: all entries are shown again"
 
     def _noted(self, move: Callable[[], object]) -> str | None:
         """Run a search or jump; its refusal or note becomes the next screen's notice."""
@@ -108,7 +132,7 @@ class InteractiveReview:
         """Run a decision or an undo; a refusal is shown until a key is pressed."""
         try:
             decision = act()
-        except (ReviewError, OSError) as error:
+        except (TransflowError, OSError) as error:
             # A full disk or a read-only queue is refused like a clash: the
             # reviewer can free space, or quit with everything earlier saved.
             problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
