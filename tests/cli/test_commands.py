@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from builders import REPO_GLOSSARY, edit_by_hand
 from builders import assert_one_line_error as one_line_error
 from transflow.cli import app
-from transflow.queue.model import State
+from transflow.queue.model import State, word_count
 from transflow.queue.pofile import read_queue
 
 ARTICLE = "articles/azerbaijan-israel-presidents-baku.txt"
@@ -32,12 +32,24 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def status_row(stdout: str, po: Path) -> list[str]:
-    """The figures of ``po``'s row in the status table."""
+STATUS_COLUMNS = (
+    "total",
+    "to review",
+    "words left",
+    "flagged",
+    "low conf.",
+    "approved",
+    "untranslated",
+    "obsolete",
+)
+
+
+def status_row(stdout: str, po: Path) -> dict[str, str]:
+    """The figures of ``po``'s row in the status table, by column."""
     [line] = [line for line in stdout.splitlines() if str(po) in line]
     path, *figures = line.split()
     assert path == str(po)
-    return figures
+    return dict(zip(STATUS_COLUMNS, figures, strict=True))
 
 
 # These tests require a failing exit code, not a particular one.
@@ -54,9 +66,21 @@ def test_translate_status_export(workspace: Path, argos_packages: Path) -> None:
 
     status = run("status")
     assert status.exit_code == 0
-    # total, to review, flagged, approved, untranslated, obsolete
     total = str(len(segments))
-    assert status_row(status.stdout, PO) == [total, total, "0", "0", "0", "0"]
+    words = f"{sum(word_count(segment.source) for segment in segments):,}"
+    # The copy model "translates" into upper-cased English: the round trip distrusts it.
+    low = sum(
+        s.current_confidence is not None and s.current_confidence.value < 0.5 for s in segments
+    )
+    assert status_row(status.stdout, PO) == dict(
+        zip(STATUS_COLUMNS, [total, total, words, "0", str(low), "0", "0", "0"], strict=True)
+    )
+    assert f"{total} segment(s), {words} words to review" in status.stdout
+
+    assert run("status", "--fail-on", "flagged").exit_code == 0
+    failing = run("status", "--fail-on", "flagged", "--fail-on", "pending")
+    assert failing.exit_code == 1
+    assert f"status: {total} pending" in failing.stderr
 
     exported = run("export", ARTICLE, "--to", "pt")
     assert exported.exit_code == 0
@@ -76,6 +100,19 @@ def test_export_approved_only_warns_and_keeps_source(workspace: Path, argos_pack
     assert result.exit_code == 0
     assert output.read_text(encoding="utf-8") == Path(ARTICLE).read_text(encoding="utf-8")
     assert "left in the source language" in result.stderr
+
+
+def test_translate_reports_as_json(workspace: Path, argos_packages: Path) -> None:
+    result = run("translate", ARTICLE, "--to", "pt", "--format", "json", "--no-glossary")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    sentences = len(read_queue(PO).active)
+    assert report["totals"]["translated"] == report["totals"]["sentences"] == sentences
+    (article,) = report["articles"]
+    assert (article["po_file"], article["status"]) == (str(PO), "updated")
+    again = json.loads(run("translate", ARTICLE, "--to", "pt", "--format", "json").stdout)
+    assert again["totals"]["reused"] == sentences
+    assert again["totals"]["translated"] == 0
 
 
 def test_segment_text_and_json(workspace: Path) -> None:
@@ -200,7 +237,7 @@ def test_translate_enforces_the_workspace_glossary(workspace: Path, argos_packag
 
     status = run("status")
     assert "flagged" in status.stdout
-    assert status_row(status.stdout, PO)[2] == "0"
+    assert status_row(status.stdout, PO)["flagged"] == "0"
 
 
 def test_status_computes_flagged_from_the_glossary(workspace: Path, argos_packages: Path) -> None:
@@ -210,11 +247,11 @@ def test_status_computes_flagged_from_the_glossary(workspace: Path, argos_packag
     edit_by_hand(PO, "President of Azerbaijan", lambda text: text.replace("Azerbaijão", "AZ"))
     status = run("status")
     assert status.exit_code == 0, status.output
-    assert status_row(status.stdout, PO)[2] == "1"
+    assert status_row(status.stdout, PO)["flagged"] == "1"
     # Computed from the glossary of the day: without one nothing is broken.
     (workspace / "glossary").rename(workspace / "old-glossary")
-    assert status_row(run("status").stdout, PO)[2] == "0"
-    assert status_row(run("status", "--glossary", "old-glossary").stdout, PO)[2] == "1"
+    assert status_row(run("status").stdout, PO)["flagged"] == "0"
+    assert status_row(run("status", "--glossary", "old-glossary").stdout, PO)["flagged"] == "1"
 
 
 def test_no_glossary_option(workspace: Path, argos_packages: Path) -> None:

@@ -222,10 +222,6 @@ def test_empty_queue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stdout == "no PO files in locales\n"
 
 
-def test_unknown_format(queue: Path) -> None:
-    assert_one_line_error(run("--format", "html"), "unknown format 'html'")
-
-
 def test_missing_po_file(queue: Path) -> None:
     assert_one_line_error(run("locales/pt/nope.po"), "locales/pt/nope.po", "no such PO file")
 

@@ -10,9 +10,10 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from builders import PT_SEGMENTS, REPO_GLOSSARY, assert_one_line_error, write_queue_file
+from builders import PT_SEGMENTS, REPO_GLOSSARY, Seg, assert_one_line_error, write_queue_file
 from memory.tools import po2tmx
 from transflow.cli import app
+from transflow.queue.model import ReviewAction
 
 runner = CliRunner()
 MEMORY = Path(".transflow/memory.sqlite")
@@ -211,6 +212,33 @@ def test_a_broken_queue_stops_the_rebuild_with_one_line(desk: Path) -> None:
     assert stats()["segments"] == 4
 
 
-def test_unknown_format_and_language_are_one_line_errors(desk: Path) -> None:
-    assert_one_line_error(run("stats", "--format", "xml"), "unknown format 'xml'")
+def test_an_unknown_language_is_a_one_line_error(desk: Path) -> None:
     assert_one_line_error(run("match", "Hi.", "--to", "klingonese"), "unknown language")
+
+
+def test_check_reports_approvals_that_disagree_across_articles(desk: Path) -> None:
+    # story.po approved "He met the minister." as "Ele encontrou o ministro."
+    write_queue_file(
+        Path("locales/pt/later.po"),
+        "pt",
+        [
+            Seg(
+                "He met the minister.",
+                "Ele encontrou o ministro.",
+                "Reuniu-se com o ministro.",
+                approved=True,
+                reviews=((ReviewAction.EDITED, "Bruno"),),
+            )
+        ],
+    )
+    result = runner.invoke(app, ["check", "--format", "json"])
+    report = json.loads(result.stdout)
+    conflicts = [row for row in report["findings"] if row["check"] == "consistency"]
+    assert sorted(Path(row["file"]).name for row in conflicts) == ["later.po", "story.po"]
+    assert all(row["severity"] == "functional" for row in conflicts)
+    assert "'He met the minister.' is translated 2 ways" in conflicts[0]["message"]
+    assert result.exit_code == 1  # a functional finding fails the default --fail-on
+
+    one_file = runner.invoke(app, ["check", "locales/pt/later.po", "--fail-on", "critical"])
+    assert "translated 2 ways" in one_file.stdout  # the other article is still compared
+    assert one_file.exit_code == 0

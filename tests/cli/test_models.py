@@ -163,7 +163,6 @@ def test_list_says_which_engine_serves_each_pair_and_why(argos_packages: Path) -
     table = run("models", "list")
     assert table.exit_code == 0
     assert "Bergamot models directory" in table.stdout
-    assert_one_line_error(run("models", "list", "--format", "xml"), "unknown format 'xml'")
 
 
 def test_a_broken_package_is_refused_and_the_working_one_stays(

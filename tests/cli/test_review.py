@@ -501,7 +501,7 @@ def memory_rows(workspace: Path) -> list[dict]:
 def test_the_screen_shows_neighbours_in_both_languages_and_what_is_left(
     workspace: Path, plain_queue: list
 ) -> None:
-    from transflow.review.progress import word_count
+    from transflow.queue.model import word_count
 
     total, words = len(plain_queue), sum(word_count(s.source) for s in plain_queue)
     child = spawn(workspace, NO_COLOR="1")

@@ -173,3 +173,32 @@ def test_importing_the_package_loads_no_metric_or_model_runtime() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "back"),
+    [
+        ("Home", "Início", "Home"),
+        ("Home", "Página inicial", "Home page"),  # 3.5 times as long, and right
+        ("Photo: Reuters", "Foto: Reuters", "Photo: Reuters"),
+        ("Baku, 12 May", "Baku, 12 de maio", "Baku, 12 May"),
+    ],
+)
+def test_short_segments_are_not_judged_by_a_ratio_of_a_few_characters(
+    source: str, translation: str, back: str
+) -> None:
+    # Headlines, datelines and captions: a length ratio over a handful of
+    # characters is noise, so none of these sound translations is critical.
+    for back_translation in (back, None):
+        result = assess_segment(
+            source, translation, source="en", target="pt", back_translation=back_translation
+        )
+        assert result.value >= ERROR_BELOW, (back_translation, result.evidence)
+
+
+def test_a_short_segment_that_lost_most_of_itself_is_still_found() -> None:
+    source = "Presidents meet in Baku for talks on energy"
+    result = assess_segment(
+        source, "Presidentes", source="en", target="pt", back_translation="Presidents"
+    )
+    assert result.value < ERROR_BELOW

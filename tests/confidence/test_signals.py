@@ -8,6 +8,7 @@ import pytest
 
 from transflow.confidence.signals import (
     EXPECTED_LENGTH_RATIO,
+    LENGTH_SMOOTHING_CHARACTERS,
     added_names,
     chrf,
     compare_words,
@@ -145,10 +146,18 @@ def test_length_deviation_expects_the_pairs_measured_ratio() -> None:
     assert length_deviation("y" * 100, source, source_lang="en", target_lang="pt-BR") == (
         pytest.approx(math.log(1 / expected))
     )
+    k = LENGTH_SMOOTHING_CHARACTERS
     assert length_deviation("y" * 50, source, source_lang="en", target_lang="de") == (
-        pytest.approx(math.log(0.5))
+        pytest.approx(math.log((50 + k) / (100 + k)))
     )
     assert length_deviation("y" * 50, source, source_lang="en", target_lang="zh") == 0.0
+
+
+def test_short_lengths_are_smoothed_towards_the_expected_ratio() -> None:
+    long_half = length_deviation("y" * 500, "x" * 1000, source_lang="en", target_lang="de")
+    short_half = length_deviation("y" * 5, "x" * 10, source_lang="en", target_lang="de")
+    assert long_half == pytest.approx(math.log(0.5), abs=0.02)
+    assert math.log(0.5) < short_half < 0
 
 
 def test_measure_without_a_back_translation_has_no_round_trip_features() -> None:

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from transflow.memory.consistency import ConflictKind, Place, Severity, consistency_findings
+from pathlib import Path
+
+from builders import Seg, write_queue_file
+from transflow.memory.consistency import (
+    ConflictKind,
+    Place,
+    consistency_check,
+    consistency_findings,
+    workspace_consistency,
+)
 from transflow.memory.segment import MemorySegment, Origin
+from transflow.queue.checks import CheckKind, Severity
+from transflow.queue.model import ReviewAction
+from transflow.queue.pofile import read_queue
 
 
 def approved(
@@ -72,3 +84,33 @@ def test_consistent_approvals_and_imported_units_give_no_finding() -> None:
         )
         == []
     )
+
+
+def test_consistency_check_places_a_finding_at_each_entry_involved(tmp_path: Path) -> None:
+    approve = ((ReviewAction.APPROVED, "Ana"),)
+    first = write_queue_file(
+        tmp_path / "pt" / "a.po",
+        "pt",
+        [
+            Seg("Intro.", "Introdução.", "Introdução.", approved=True, reviews=approve),
+            Seg("Home", "Página inicial", "Início", approved=True, reviews=approve),
+        ],
+    )
+    second = write_queue_file(
+        tmp_path / "pt" / "b.po",
+        "pt",
+        [
+            Seg("Home", "Página inicial", "Página inicial", approved=True, reviews=approve),
+            Seg("Away", "Fora", "Fora"),  # not approved: no decision to disagree with
+        ],
+    )
+    findings = consistency_check([first, second])
+    assert [(f.po_file.name, f.msgid, f.kind, f.severity) for f in findings] == [
+        ("a.po", "Home", CheckKind.CONSISTENCY, Severity.FUNCTIONAL),
+        ("b.po", "Home", CheckKind.CONSISTENCY, Severity.FUNCTIONAL),
+    ]
+    assert findings[0].line == first.find(findings[0].segment_id).line  # type: ignore[union-attr]
+    assert "'Início' (a.txt); 'Página inicial' (b.txt)" in findings[0].message
+
+    only_b = workspace_consistency([read_queue(tmp_path / "pt" / "b.po")], tmp_path)
+    assert [f.po_file.name for f in only_b] == ["b.po"]  # the other side is still found

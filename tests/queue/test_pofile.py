@@ -103,6 +103,7 @@ def sample_queue() -> Queue:
         -0.3141,
         markup_lost=("**",),
         masked_terms=("Baku",),
+        unchecked_inflection=("Baku",),
         alternatives=("O Presidente chegou a Baku.",),
     )
     reviewed = [

@@ -14,7 +14,15 @@ import pytest
 from builders import REPO_GLOSSARY, edit_by_hand, without_quotation_marks
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary.model import Glossary, load_glossary
-from transflow.queue.model import Queue, ReviewAction, Segment, State, segment_id
+from transflow.queue.model import (
+    MachineOutput,
+    Queue,
+    ReviewAction,
+    Segment,
+    SegmentConfidence,
+    State,
+    segment_id,
+)
 from transflow.queue.pofile import locked, read_queue, write_queue
 from transflow.queue.review import (
     GlossaryChecker,
@@ -318,3 +326,35 @@ def test_reviewer_name_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert resolve_reviewer("Option Name") == Reviewer("Option Name")
     assert resolve_reviewer("Ann Lee <ann@example.org>") == Reviewer("Ann Lee", "ann@example.org")
     assert str(resolve_reviewer("Ann Lee <ann@example.org>")) == "Ann Lee <ann@example.org>"
+
+
+def test_risk_order_puts_the_least_confident_first_after_flags() -> None:
+    def entry(source: str, score: float, confidence: float | None, stale: bool = False) -> Segment:
+        translation = source.upper()
+        recorded = None
+        if confidence is not None:
+            of = segment_id("an older translation" if stale else translation)
+            recorded = SegmentConfidence(confidence, ("back-translation lost: 'not'",), True, of)
+        machine = MachineOutput(translation, "argos", "t", score)
+        return Segment(source, translation, machine=machine, confidence=recorded)
+
+    queue = Queue("en", "pt", "story.txt")
+    queue.segments = [
+        entry("Sure.", -0.1, 0.95),
+        entry("Edited since, unsure engine.", -2.0, 0.01, stale=True),  # ranks by its score
+        entry("Doubtful.", -0.1, 0.05),
+        entry("Unassessed, unsure engine.", -1.5, None),
+        entry("Middling.", -0.1, 0.4),
+        entry("Unassessed, sure engine.", -0.2, None),
+    ]
+    ordered = load_queue([queue], order=QueueOrder.RISK)
+    assert [item.msgid for item in ordered] == [
+        "Doubtful.",
+        "Middling.",
+        "Sure.",
+        "Edited since, unsure engine.",
+        "Unassessed, unsure engine.",
+        "Unassessed, sure engine.",
+    ]
+    assert ordered[0].confidence is not None and ordered[0].confidence.value == 0.05
+    assert ordered[3].confidence is None  # recorded for another translation: not shown

@@ -60,6 +60,8 @@ def test_approved_translations_prefill_new_articles_and_skip_the_engine(
     assert reused.memory is not None
     assert (reused.memory.reviewer, reused.memory.article) == ("Ana", "first.txt")
     assert reused.machine is None  # the engine was not asked
+    # assessed like any new translation (round trip through the bundled pt→en model)
+    assert reused.current_confidence is not None and reused.current_confidence.round_trip
 
 
 def test_in_context_matches_can_be_approved_directly_but_not_against_the_glossary(

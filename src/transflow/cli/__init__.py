@@ -22,21 +22,32 @@ from rich.table import Table
 
 from transflow import __version__
 from transflow.cli.common import (
+    CONTEXT_SETTINGS,
     AcceptContextOption,
     EngineOption,
+    FormatOption,
     GlossaryOption,
     LocalesOption,
+    NoConfidenceOption,
     SourceOption,
+    TableFormat,
+    TargetsOption,
     console,
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_error,
+    report_line,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
 )
-from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, load_glossary, workspace_glossary
+
+
+class SegmentFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
 
 
 class ExportFormat(StrEnum):
@@ -55,6 +66,7 @@ class SeverityChoice(StrEnum):
     CRITICAL = "critical"
     FUNCTIONAL = "functional"
     COSMETIC = "cosmetic"
+    ADVISORY = "advisory"
 
 
 app = typer.Typer(
@@ -63,6 +75,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 
@@ -100,7 +113,7 @@ def main(
 @reports_errors
 def translate(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .md).")],
-    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    to: TargetsOption,
     source: SourceOption = "en",
     engine: Annotated[str, EngineOption] = "auto",
     locales: LocalesOption = Path("locales"),
@@ -118,16 +131,21 @@ def translate(
         ),
     ] = None,
     accept_context_matches: AcceptContextOption = False,
+    no_confidence: NoConfidenceOption = False,
+    output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Machine-translate articles into the review queue (the same job as batch, for a few files).
 
     Sentences already in the queue are not translated again, and approved
     entries are never changed. Protected terms from the glossary (glossary/
     by default) come out as approved, or their sentence is flagged for review.
+    Each new translation gets a confidence (a round trip through the reverse
+    model where it is installed), recorded on its entry for review and check.
+    --format json prints the job's report (as batch --report writes it).
 
     Example: [bold]transflow translate examples/articles/story.txt --to pt,de[/]
     """
-    from transflow.cli.batch import run_with_progress
+    from transflow.cli.batch import print_report_json, run_with_progress
 
     targets = languages(to)
     protected = load_glossary([]) if no_glossary else workspace_glossary(glossary)
@@ -151,11 +169,17 @@ def translate(
                 "workers": jobs or max(1, os.cpu_count() or 1),
                 "approved_memory": memory,
                 "accept_context_matches": accept_context_matches,
+                "round_trip": not no_confidence,
             },
         )
     updates = report.outcomes
     if not no_glossary and not report.failed:  # a failure is the one line to read
         warn_if_unprotected(protected, source)
+    if output_format is TableFormat.JSON:
+        print_report_json(report)
+        if report.failed:
+            raise typer.Exit(1)
+        return
 
     table = Table(title="Translation queue updated", box=box.SIMPLE_HEAD)
     table.add_column("article", overflow="fold")
@@ -189,63 +213,110 @@ def translate(
         )
     for update in updates:
         if update.status == "failed":
-            error_console.print(
-                f"[bold red]error:[/] {update.error}", highlight=False, soft_wrap=True
-            )
+            report_error(str(update.error))
             continue
         run = report.languages[update.language]
         verb = "wrote" if update.status == "updated" else "up to date:"
         console.print(f"{verb} {update.po_file} ({run.engine} model {run.model})", highlight=False)
         if update.markup_lost:
-            error_console.print(
-                f"[yellow]warning:[/] {update.po_file}: inline markup could not be placed in "
+            report_line(
+                "warning",
+                f"{update.po_file}: inline markup could not be placed in "
                 f"{update.markup_lost} translation(s); see their transflow-mt comments",
-                highlight=False,
             )
     if report.failed:
         raise typer.Exit(1)
+
+
+class AttentionChoice(StrEnum):
+    """``transflow.queue.status.Attention``, repeated so ``--help`` imports no queue code."""
+
+    FLAGGED = "flagged"
+    PENDING = "pending"
+    LOW_CONFIDENCE = "low-confidence"
 
 
 @app.command()
 @reports_errors
 def status(
     to: Annotated[str | None, typer.Option("--to", help="Only this language.")] = None,
+    output_format: FormatOption = TableFormat.TABLE,
+    fail_on: Annotated[
+        list[AttentionChoice] | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 if any entry awaiting review is flagged, pending at all, or has "
+            "low confidence (repeatable; for CI).",
+            case_sensitive=False,
+        ),
+    ] = None,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
 ) -> None:
-    """Show the review queue: entries per file and how many await review.
+    """Show the review queue: entries and words per file, and how many await review.
 
     "flagged" counts entries awaiting review whose translation breaks the
-    current glossary (computed, so it holds whatever tool last wrote the file).
+    current glossary (computed, so it holds whatever tool last wrote the file);
+    "low conf." those whose recorded confidence is below 0.5.
 
     Example: [bold]transflow status --to pt[/]
+    Example: [bold]transflow status --format json --fail-on flagged[/]
     """
+    from transflow.confidence.combine import WARNING_BELOW
     from transflow.queue.checks import QueueChecker
     from transflow.queue.pofile import queue_files
+    from transflow.queue.status import Attention, queue_status, totals
 
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
-    checker = QueueChecker(protected)
-    table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
-    files = queue_files(locales, languages(to)[0] if to else None)
-    table.add_column("file", overflow="fold")
-    for column in ("total", "to review", "flagged", "approved", "untranslated", "obsolete"):
-        table.add_column(column, justify="right")
-    for queue in files:
-        stats = queue.stats()
-        table.add_row(
-            str(queue.path),
-            str(stats.total),
-            str(stats.awaiting_review),
-            str(checker.flagged(queue)),
-            str(stats.approved),
-            str(stats.untranslated),
-            str(stats.obsolete),
-        )
-    if not files:
+    files = queue_status(
+        queue_files(locales, languages(to)[0] if to else None),
+        QueueChecker(protected),
+        low_confidence_below=WARNING_BELOW,
+    )
+    summary = totals(files)
+    if output_format is TableFormat.JSON:
+        report = {"files": [file.as_dict() for file in files], "total": summary}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif not files:
         console.print(f"no PO files in {locales}" + (f" for {to}" if to else ""), highlight=False)
-        return
-    console.print(table)
+    else:
+        table = Table(title=f"Review queue in {locales}", box=box.SIMPLE_HEAD)
+        table.add_column("file", overflow="fold")
+        columns = ("total", "to review", "words left", "flagged", "low conf.", "approved")
+        for column in (*columns, "untranslated", "obsolete"):
+            table.add_column(column, justify="right")
+        for file in files:
+            stats = file.stats
+            table.add_row(
+                str(file.queue.path),
+                *(
+                    f"{count:,}"
+                    for count in (
+                        stats.total,
+                        stats.awaiting_review,
+                        stats.words_to_review,
+                        file.flagged,
+                        file.low_confidence,
+                        stats.approved,
+                        stats.untranslated,
+                        stats.obsolete,
+                    )
+                ),
+            )
+        console.print(table)
+        console.print(
+            f"{summary['to_review']:,} segment(s), {summary['words_to_review']:,} words to review",
+            highlight=False,
+        )
+    failing = [
+        f"{count:,} {attention}"
+        for attention in map(Attention, fail_on or [])
+        if (count := sum(file.count(attention) for file in files))
+    ]
+    if failing:
+        error_console.print(f"status: {', '.join(failing)}", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -253,7 +324,10 @@ def status(
 def segment(
     article: Annotated[Path, typer.Argument(help="Article file (.txt or .md).")],
     source: SourceOption = "en",
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output_format: Annotated[
+        SegmentFormat,
+        typer.Option("--format", help="text (a sentence a line) or json.", case_sensitive=False),
+    ] = SegmentFormat.TEXT,
 ) -> None:
     """Show how an article is cut into sentences, one per line.
 
@@ -262,8 +336,6 @@ def segment(
     from transflow.source.articles import read_article
     from transflow.source.segmentation import segment as split
 
-    if output_format not in ("text", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose text or json)")
     parsed = read_article(article)
     rows = [
         {
@@ -278,7 +350,7 @@ def segment(
         if block.translatable
         for sentence in split(block.text, source)
     ]
-    if output_format == "json":
+    if output_format is SegmentFormat.JSON:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("".join(" ".join(str(row["text"]).split()) + "\n" for row in rows))
@@ -292,7 +364,9 @@ def export(
     output_format: Annotated[
         ExportFormat,
         typer.Option(
-            "--format", help="text: the translated article; xliff: the queue for a CAT tool."
+            "--format",
+            help="text: the translated article; xliff: the queue for a CAT tool.",
+            case_sensitive=False,
         ),
     ] = ExportFormat.TEXT,
     xliff_version: Annotated[
@@ -345,10 +419,10 @@ def export(
         write_text_atomically(output, result.text)
     if result.untranslated:
         which = "unapproved or untranslated" if approved_only else "untranslated"
-        error_console.print(
-            f"[yellow]warning:[/] {result.untranslated} of {result.sentences} sentences are "
+        report_line(
+            "warning",
+            f"{result.untranslated} of {result.sentences} sentences are "
             f"{which} and left in the source language",
-            highlight=False,
         )
 
 
@@ -393,12 +467,9 @@ def import_command(
         highlight=False,
     )
     for clash in report.clashes:
-        error_console.print(f"[yellow]clash:[/] {clash}; not applied", highlight=False)
+        report_line("clash", f"{clash}; not applied")
     for stale in report.stale:
-        error_console.print(
-            f"[yellow]stale:[/] {xliff_file} {stale}: source no longer in the article; not applied",
-            highlight=False,
-        )
+        report_line("stale", f"{xliff_file} {stale}: source no longer in the article; not applied")
     if report.clashes or report.stale:
         raise typer.Exit(1)
 
@@ -410,34 +481,46 @@ def check(
         list[Path] | None, typer.Argument(help="PO files or articles (default: the whole queue).")
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only these language(s).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: FormatOption = TableFormat.TABLE,
     fail_on: Annotated[
         SeverityChoice,
         typer.Option("--fail-on", help="Exit 1 for findings this severe or more."),
     ] = SeverityChoice.COSMETIC,
     locales: LocalesOption = Path("locales"),
     glossary: GlossaryOption = None,
+    no_confidence: NoConfidenceOption = False,
 ) -> None:
-    """Check queue translations: current glossary, the source's numbers, quotes and brackets.
+    """Check queue translations: glossary, the source's numbers, quotes and brackets, confidence.
 
-    Approved translations are checked too: after a glossary change this lists
-    the ones that now disagree. Each finding has a severity (critical:
-    glossary, numbers; functional: quotation marks, brackets); exit code 1
-    when a finding is at least as severe as --fail-on.
+    Approved translations and human edits are checked too: after a glossary
+    change this lists the ones that now disagree, and approvals that disagree
+    with each other across articles (one sentence approved two ways, two
+    sentences approved one way) are consistency findings. Every translation's
+    confidence is computed again (a round trip through the reverse model
+    where it is installed) and a low one is a finding with its evidence.
+    Each finding has a severity (critical: glossary, numbers, confidence below
+    0.2; functional: quotation marks, brackets, confidence below 0.5,
+    inconsistent wording; cosmetic: inconsistent case or punctuation;
+    advisory: a name in an accepted inflected form, worth a look but not a
+    fault); exit code 1 when a finding is at least as severe as --fail-on
+    (advisory findings only with --fail-on advisory).
 
     Example: [bold]transflow check --to pt --format json[/]
     """
-    from transflow.queue.checks import Severity, at_least, check_queue, summarise
+    from transflow.confidence.check import check_queues
+    from transflow.memory.consistency import workspace_consistency
+    from transflow.queue.checks import Severity, at_least, summarise
     from transflow.queue.pofile import select_queue_files
 
-    if output_format not in ("table", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
     threshold = Severity(str(fail_on))
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
-    findings = check_queue(files, protected)
-    if output_format == "json":
+    checked = check_queues(
+        files, protected, round_trip=not no_confidence, workers=max(1, os.cpu_count() or 1)
+    )
+    findings = checked.findings + workspace_consistency(files, locales)
+    if output_format is TableFormat.JSON:
         rows = [
             {
                 "file": str(f.po_file),
@@ -451,7 +534,12 @@ def check(
             }
             for f in findings
         ]
-        report = {"files": len(files), "findings": rows, "summary": summarise(findings)}
+        report = {
+            "files": len(files),
+            "findings": rows,
+            "summary": summarise(findings),
+            "entries": [entry.as_dict() for entry in checked.entries],
+        }
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title=f"Checked {len(files)} queue file(s)", box=box.SIMPLE_HEAD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -25,13 +26,18 @@ from rich.table import Table
 from transflow.cli.common import (
     AcceptContextOption,
     EngineOption,
+    FormatOption,
     GlossaryOption,
     LocalesOption,
+    NoConfidenceOption,
     SourceOption,
+    TableFormat,
+    TargetsOption,
     console,
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_line,
     reports_errors,
     warn_if_in_another_language,
     warn_if_unprotected,
@@ -64,9 +70,7 @@ class _ProgressBars:
         self.progress.advance(self.tasks[outcome.language])
         self.progress.advance(self.overall)
         if outcome.status == "failed" and self.show_failures:
-            self.progress.console.print(
-                f"[bold red]failed:[/] {outcome.error}", highlight=False, soft_wrap=True
-            )
+            report_line("failed", str(outcome.error), "bold red")
 
     def sentences_translated(self, language: str, count: int) -> None:
         self.sentences += count
@@ -90,7 +94,7 @@ def batch_command(
         list[Path],
         typer.Argument(help="Articles, folders (searched recursively) or .list files."),
     ],
-    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    to: TargetsOption,
     source: SourceOption = "en",
     engine: Annotated[str, EngineOption] = "auto",
     jobs: Annotated[
@@ -131,11 +135,14 @@ def batch_command(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Translate without enforcing protected terms.")
     ] = False,
+    no_confidence: NoConfidenceOption = False,
+    output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Translate many articles into several languages; reruns do only what is missing.
 
     Killed at any point, a rerun picks up where the job stopped. A bad article
     is reported and skipped; the exit code is 1 if any article failed.
+    --format json prints the report --report writes, on standard output.
 
     Example: [bold]transflow batch articles/ --to pt,de --report report.json[/]
     """
@@ -160,6 +167,7 @@ def batch_command(
         "problems": problems,
         "chunk_sentences": chunk_sentences,
         "accept_context_matches": accept_context_matches,
+        "round_trip": not no_confidence,
     }
     with ExitStack() as cleanup:
         from transflow.memory.workspace import existing_workspace_memory
@@ -183,8 +191,11 @@ def batch_command(
     if not no_glossary and not dry_run and len(result.failed) < len(result.outcomes):
         warn_if_unprotected(protected, source)
     if report is not None:
-        write_text_atomically(report, json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    _print_summary(result, quiet)
+        write_text_atomically(report, report_json(result))
+    if output_format is TableFormat.JSON:
+        print_report_json(result)
+    else:
+        _print_summary(result, quiet)
     if result.failed:
         raise typer.Exit(1)
 
@@ -216,6 +227,22 @@ def run_with_progress(
         return run_batch(articles, observer=bars, **options)
 
 
+def report_json(result: BatchReport) -> str:
+    """The job's report as JSON: per article and language, what was translated and how."""
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def print_report_json(result: BatchReport) -> None:
+    """``--format json``: the report on standard output; failures still go to stderr."""
+    sys.stdout.write(report_json(result))
+    _print_failures(result)
+
+
+def _print_failures(result: BatchReport) -> None:
+    for failure in result.failed:
+        report_line("failed", str(failure.error), "bold red")
+
+
 def _print_summary(result: BatchReport, quiet: bool) -> None:
     totals = result.totals()
     table = Table(
@@ -236,10 +263,7 @@ def _print_summary(result: BatchReport, quiet: bool) -> None:
         )
     if not quiet:
         console.print(table)
-    for failure in result.failed:
-        error_console.print(
-            f"[bold red]failed:[/] {failure.error}", highlight=False, soft_wrap=True
-        )
+    _print_failures(result)
     console.print(
         f"{totals['articles']} article(s), {totals['translated']} sentence(s) translated, "
         f"{totals['from_memory']} from memory, {totals['failed']} failed, "

@@ -9,12 +9,12 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from transflow.errors import TransflowError
@@ -23,8 +23,32 @@ from transflow.glossary.model import Glossary
 from transflow.languages import display_name, normalise, normalise_list
 from transflow.queue.diff import DiffOp, Op
 
-console = Console()
-error_console = Console(stderr=True)
+# Piped output is read by scripts and pagers, not wrapped to a window: tables
+# and lines keep their full width there (a terminal still gets its own width).
+# rich leaves colour off when the output is not a terminal and honours NO_COLOR.
+PIPED_WIDTH = 100_000
+#
+# Markup is off: what transflow prints is data (paths, sentences, terms) in
+# which "[sic]" or "[x] story.txt" is text, not a style. Styles come from
+# rich Text objects and :func:`report`.
+console = Console(markup=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+error_console = Console(stderr=True, markup=False)
+
+# Every command and group answers ``-h`` as well as ``--help``.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+class TableFormat(StrEnum):
+    """``--format`` of commands that print a table: the table, or JSON for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", help="table, or json for scripts.", case_sensitive=False),
+]
 
 
 def _queue_directory(value: Path) -> Path:
@@ -44,6 +68,26 @@ LocalesOption = Annotated[
 ]
 SourceOption = Annotated[str, typer.Option("--from", help="Source language of the articles.")]
 
+
+def complete_targets(incomplete: str) -> list[str]:
+    """Shell completion for ``--to pt,de``: the languages installed models translate into."""
+    from transflow.engines.models import model_catalog
+
+    done, comma, last = incomplete.rpartition(",")
+    try:
+        targets = sorted({row.pair[1] for row in model_catalog()})
+    except (TransflowError, OSError):  # a broken model folder must not break the shell
+        return []
+    return [done + comma + target for target in targets if target.startswith(last)]
+
+
+TargetsOption = Annotated[
+    str,
+    typer.Option(
+        "--to", help="Target language(s), comma-separated.", autocompletion=complete_targets
+    ),
+]
+
 # A workspace (or a test session) can pin its engine: TRANSFLOW_ENGINE=argos.
 EngineOption = typer.Option(
     envvar="TRANSFLOW_ENGINE", help="auto, argos or bergamot ($TRANSFLOW_ENGINE)."
@@ -54,6 +98,15 @@ AcceptContextOption = Annotated[
     typer.Option(
         "--accept-context-matches",
         help="Approve translation-memory matches whose neighbouring sentences match too.",
+    ),
+]
+
+NoConfidenceOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-confidence",
+        help="Skip the round trip through the reverse model: confidence from the "
+        "forward signals only (about half the engine time).",
     ),
 ]
 
@@ -108,14 +161,21 @@ def reports_errors(command: Command) -> Command:
     return wrapper  # type: ignore[return-value]
 
 
+def report_line(label: str, message: str, style: str = "yellow") -> None:
+    """One ``label: message`` line on stderr, the label styled; ``message`` is plain text."""
+    error_console.print(
+        Text.assemble((f"{label}:", style), " ", message), highlight=False, soft_wrap=True
+    )
+
+
 def report_error(message: str) -> None:
-    """The one ``error:`` line; ``message`` is text, never markup (paths may hold brackets)."""
-    error_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """The one ``error:`` line."""
+    report_line("error", message, "bold red")
 
 
 def exit_interrupted() -> None:
     """Ctrl-C: say so and exit 130 at once, whatever is running."""
-    error_console.print("[bold red]interrupted[/]")
+    error_console.print(Text("interrupted", style="bold red"))
     # Every file is written atomically, so stopping here leaves the state a
     # kill would; an orderly shutdown would first wait for the translations
     # CTranslate2 still has queued, since it cannot cancel them.
@@ -137,9 +197,7 @@ def _discard_standard_output() -> None:
 @contextmanager
 def one_line_warnings() -> Iterator[None]:
     def show(message: Warning | str, *_: Any, **__: Any) -> None:
-        error_console.print(
-            f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True
-        )
+        report_line("warning", str(message))
 
     with warnings.catch_warnings():
         warnings.simplefilter("default")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,6 @@ from rich.table import Table
 from rich.text import Text
 
 from transflow.cli.common import LocalesOption, console, languages, reports_errors
-from transflow.errors import TransflowError
 from transflow.queue.diff import (
     ChangeKind,
     DiffOp,
@@ -36,7 +36,13 @@ from transflow.queue.diff import (
 )
 from transflow.queue.pofile import select_queue_files
 
-FORMATS = ("color", "plain", "json")
+
+class DiffFormat(StrEnum):
+    COLOR = "color"
+    PLAIN = "plain"
+    JSON = "json"
+
+
 # As git diff --word-diff=color: deleted text red, inserted text green.
 OP_STYLES = {Op.EQUAL: "", Op.DELETE: "red", Op.INSERT: "green"}
 NO_FIGURE = "–"
@@ -122,8 +128,11 @@ def diff_command(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only these language(s).")] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="color, plain ([-old-]{+new+}) or json.")
-    ] = "color",
+        DiffFormat,
+        typer.Option(
+            "--format", help="color, plain ([-old-]{+new+}) or json.", case_sensitive=False
+        ),
+    ] = DiffFormat.COLOR,
     stat: Annotated[
         bool,
         typer.Option("--stat", help="Edit distance, edit rate and chrF instead of the diffs."),
@@ -144,15 +153,13 @@ def diff_command(
 
     Example: [bold]transflow diff articles/story.txt --to pt --stat[/]
     """
-    if output_format not in FORMATS:
-        raise TransflowError(f"unknown format {output_format!r} (choose color, plain or json)")
     files = select_queue_files(locales, paths or [], languages(to) if to else [])
     if not files:
         console.print(f"no PO files in {locales}" + (f" for {to}" if to else ""), highlight=False)
         return
     if stat:
         stats = post_edit_stats(files)
-        if output_format == "json":
+        if output_format is DiffFormat.JSON:
             sys.stdout.write(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2) + "\n")
         elif not stats.segments:
             console.print(
@@ -164,9 +171,9 @@ def diff_command(
                 console.print(table)
         return
     diffs = [diff_file(review) for review in files]
-    if output_format == "json":
+    if output_format is DiffFormat.JSON:
         sys.stdout.write(json.dumps(diff_report(diffs), ensure_ascii=False, indent=2) + "\n")
-    elif output_format == "plain" or console.no_color or console.color_system is None:
+    elif output_format is DiffFormat.PLAIN or console.no_color or console.color_system is None:
         sys.stdout.write("".join(render_file_plain(diff) for diff in diffs))
     else:
         for diff in diffs:

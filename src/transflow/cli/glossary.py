@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,13 +21,16 @@ from rich.table import Table
 from rich.text import Text
 
 from transflow.cli.common import (
+    FormatOption,
     GlossaryOption,
     LocalesOption,
     SourceOption,
+    TableFormat,
     console,
     error_console,
     languages,
     refuse_overwriting_an_input,
+    report_line,
     reports_errors,
 )
 from transflow.errors import TransflowError
@@ -40,6 +44,12 @@ from transflow.glossary.editing import (
     remove_term,
 )
 from transflow.glossary.model import Policy, Term, TermKind, workspace_glossary
+
+
+class GlossaryFileFormat(StrEnum):
+    TBX = "tbx"
+    CSV = "csv"
+
 
 glossary_app = typer.Typer(
     help="List, edit, check, import and export the protected-terms glossary (glossary/*.csv).",
@@ -73,15 +83,23 @@ def list_command(
         str | None,
         typer.Option("--lang", help="Show the approved and forbidden forms in this language."),
     ] = None,
+    output_format: FormatOption = TableFormat.TABLE,
     glossary: GlossaryOption = None,
 ) -> None:
     """Show the glossary's terms as a table, with the file:line each comes from.
 
+    JSON gives every field of each matching term (all languages, whatever --lang).
+
     Example: [bold]transflow glossary list --kind place --lang pt baku[/]
+    Example: [bold]transflow glossary list --format json[/]
     """
     loaded = workspace_glossary(glossary)
     loaded.raise_for_errors()
     terms = find_terms(loaded, query, kind)
+    if output_format is TableFormat.JSON:
+        rows = [term.as_dict() for term in terms]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
     if not terms:
         console.print(f"no terms match (of {len(loaded.terms)} in the glossary)", highlight=False)
         return
@@ -280,18 +298,17 @@ def import_command(
 
     imported = read_terms(source, source_lang)
     for warning in imported.warnings:
-        error_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        report_line("warning", str(warning))
     if not imported.terms:
         console.print(f"no terms in {source}; nothing imported", highlight=False)
         return
     result = _edit(lambda: add_terms(imported.terms, into), "--into")
     for present in result.unchanged:
         if present.ignored:
-            error_console.print(
-                f"[yellow]warning:[/] {present.existing.text!r} is already in "
+            report_line(
+                "warning",
+                f"{present.existing.text!r} is already in "
                 f"{present.existing.origin}; kept its {', '.join(present.ignored)}",
-                highlight=False,
-                soft_wrap=True,
             )
     if result.path is None:
         console.print(
@@ -311,7 +328,9 @@ def import_command(
 @glossary_app.command("export")
 @reports_errors
 def export_command(
-    output_format: Annotated[str, typer.Option("--format", help="tbx or csv.")] = "tbx",
+    output_format: Annotated[
+        GlossaryFileFormat, typer.Option("--format", help="tbx or csv.", case_sensitive=False)
+    ] = GlossaryFileFormat.TBX,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here, not stdout.")
     ] = None,
@@ -326,14 +345,16 @@ def export_command(
     from transflow.fileio import write_text_atomically
     from transflow.glossary.tbx import export_csv, export_tbx
 
-    if output_format not in ("tbx", "csv"):
-        raise TransflowError(f"unknown format {output_format!r} (choose tbx or csv)")
     loaded = workspace_glossary(glossary)
     loaded.raise_for_errors()
     refuse_overwriting_an_input(output, {term.origin.path for term in loaded.terms})
-    text = export_tbx(loaded.terms) if output_format == "tbx" else export_csv(loaded.terms)
+    text = (
+        export_tbx(loaded.terms)
+        if output_format is GlossaryFileFormat.TBX
+        else export_csv(loaded.terms)
+    )
     with_articles = sum(bool(term.articles) for term in loaded.terms)
-    if output_format == "tbx" and with_articles:
+    if output_format is GlossaryFileFormat.TBX and with_articles:
         error_console.print(
             f"note: the articles of {with_articles} term(s) (article_<lang> columns) "
             "have no place in TBX 2008 and are not exported",
@@ -352,7 +373,7 @@ def suggest_command(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.txt or .md).")],
     source: SourceOption = "en",
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 25,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: FormatOption = TableFormat.TABLE,
     glossary: GlossaryOption = None,
 ) -> None:
     """Suggest proper nouns in articles that the glossary does not protect yet.
@@ -364,12 +385,10 @@ def suggest_command(
     """
     from transflow.glossary.suggestions import suggest_terms
 
-    if output_format not in ("table", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
     loaded = workspace_glossary(glossary)
     loaded.raise_for_errors()
     suggestions = suggest_terms(articles, loaded, source, limit)
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         rows = [
             {
                 "term": suggestion.text,

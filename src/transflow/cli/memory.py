@@ -21,13 +21,14 @@ from rich.table import Table
 from rich.text import Text
 
 from transflow.cli.common import (
+    FormatOption,
     GlossaryOption,
     LocalesOption,
+    TableFormat,
     console,
     marked_diff,
     reports_errors,
 )
-from transflow.errors import TransflowError
 from transflow.languages import normalise
 from transflow.memory.segment import Match
 from transflow.memory.store import DEFAULT_MIN_SCORE
@@ -39,14 +40,12 @@ memory_app = typer.Typer(
 )
 
 WORKSPACE = Path()
-FORMATS = ("table", "json")
 
 ToOption = Annotated[str, typer.Option("--to", help="Target language.")]
 OptionalToOption = Annotated[str | None, typer.Option("--to", help="Only this target language.")]
 OptionalFromOption = Annotated[
     str | None, typer.Option("--from", help="Only this source language.")
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
 
 
 @memory_app.command("rebuild")
@@ -75,7 +74,7 @@ def match_command(
         float, typer.Option("--min-match", min=0, max=100, help="Lowest score shown (0–100).")
     ] = DEFAULT_MIN_SCORE,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Matches per sentence.")] = 3,
-    output_format: FormatOption = "table",
+    output_format: FormatOption = TableFormat.TABLE,
     glossary: GlossaryOption = None,
     locales: LocalesOption = Path("locales"),
 ) -> None:
@@ -89,7 +88,6 @@ def match_command(
     from transflow.glossary.model import workspace_glossary
     from transflow.memory.workspace import open_workspace_memory
 
-    _check_format(output_format)
     source_lang, target_lang = normalise(source), normalise(to)
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
@@ -105,7 +103,7 @@ def match_command(
             )
             for query in queries
         ]
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         records = [
             {"query": query, "matches": [match.as_dict() for match in matches]}
             for query, matches in results
@@ -123,7 +121,7 @@ def search_command(
     to: OptionalToOption = None,
     source: OptionalFromOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most segments shown.")] = 20,
-    output_format: FormatOption = "table",
+    output_format: FormatOption = TableFormat.TABLE,
     locales: LocalesOption = Path("locales"),
 ) -> None:
     """Concordance: approved segments whose source or translation contains TEXT.
@@ -132,10 +130,9 @@ def search_command(
     """
     from transflow.memory.workspace import open_workspace_memory
 
-    _check_format(output_format)
     with open_workspace_memory(WORKSPACE, locales) as memory:
         found = memory.search(text, source_lang=source, target_lang=to, limit=limit)
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         _print_json([segment.as_dict() for segment in found])
         return
     if not found:
@@ -207,7 +204,7 @@ def export_command(
 @memory_app.command("stats")
 @reports_errors
 def stats_command(
-    output_format: FormatOption = "table", locales: LocalesOption = Path("locales")
+    output_format: FormatOption = TableFormat.TABLE, locales: LocalesOption = Path("locales")
 ) -> None:
     """Show what the memory holds: segments per language pair and origin.
 
@@ -215,10 +212,9 @@ def stats_command(
     """
     from transflow.memory.workspace import open_workspace_memory
 
-    _check_format(output_format)
     with open_workspace_memory(WORKSPACE, locales) as memory:
         stats = memory.stats()
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         _print_json(
             {
                 "path": str(stats.path),
@@ -266,11 +262,6 @@ def _sentences(arguments: Sequence[str]) -> Iterator[str]:
             yield argument
             continue
         yield from (line.strip() for line in sys.stdin if line.strip())
-
-
-def _check_format(output_format: str) -> None:
-    if output_format not in FORMATS:
-        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
 
 
 def _print_json(value: Any) -> None:

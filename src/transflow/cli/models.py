@@ -13,7 +13,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from transflow.cli.common import console, error_console, reports_errors
+from transflow.cli.common import FormatOption, TableFormat, console, error_console, reports_errors
 from transflow.errors import TransflowError
 
 models_app = typer.Typer(
@@ -30,17 +30,11 @@ IndexOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
-
-
-def _check_format(output_format: str) -> None:
-    if output_format not in ("table", "json"):
-        raise TransflowError(f"unknown format {output_format!r} (choose table or json)")
 
 
 @models_app.command("list")
 @reports_errors
-def models_list(output_format: FormatOption = "table") -> None:
+def models_list(output_format: FormatOption = TableFormat.TABLE) -> None:
     """List what can be translated: each pair, the engines that cover it, and auto's choice.
 
     The reason column says why auto prefers the engine it uses (a model for
@@ -52,9 +46,8 @@ def models_list(output_format: FormatOption = "table") -> None:
     from transflow.engines.models import model_catalog
     from transflow.engines.packages import packages_dir
 
-    _check_format(output_format)
     rows = model_catalog()
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         sys.stdout.write(
             json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2) + "\n"
         )
@@ -82,7 +75,7 @@ def models_available(
     source: Annotated[str | None, typer.Option("--from", help="Only from this language.")] = None,
     target: Annotated[str | None, typer.Option("--to", help="Only into this language.")] = None,
     index: IndexOption = None,
-    output_format: FormatOption = "table",
+    output_format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """List the packages the Argos package index offers (and which are installed).
 
@@ -92,13 +85,12 @@ def models_available(
     from transflow.engines.packages import installed_models
     from transflow.languages import normalise
 
-    _check_format(output_format)
     wanted_source = normalise(source) if source else None
     wanted_target = normalise(target) if target else None
     package_index = load_index(index)
     entries = package_index.matching(wanted_source, wanted_target)
     installed = {model.pair: model.version for model in installed_models()}
-    if output_format == "json":
+    if output_format is TableFormat.JSON:
         rows = [
             {
                 "pair": f"{entry.from_code}→{entry.to_code}",

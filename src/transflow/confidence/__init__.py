@@ -7,6 +7,7 @@ back-translation, engine score and glossary problem count where known, into a
 lost: 'not'") and every signal behind it for JSON output.
 """
 
+from transflow.confidence.assessor import PairAssessor
 from transflow.confidence.combine import (
     ERROR_BELOW,
     WARNING_BELOW,
@@ -21,6 +22,7 @@ __all__ = [
     "ERROR_BELOW",
     "WARNING_BELOW",
     "Confidence",
+    "PairAssessor",
     "RoundTrip",
     "Signals",
     "assess",

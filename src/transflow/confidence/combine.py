@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from transflow.confidence.signals import Signals, measure
+from transflow.queue.model import SegmentConfidence, segment_id
 
 # Below these confidences a segment is a finding of ``transflow check``.
 WARNING_BELOW = 0.5
@@ -108,6 +109,15 @@ class Confidence:
         if self.value < WARNING_BELOW:
             return "warning"
         return None
+
+    def recorded(self, translation: str) -> SegmentConfidence:
+        """What the queue keeps on the segment of ``translation`` (the text assessed)."""
+        return SegmentConfidence(
+            value=self.value,
+            evidence=self.evidence,
+            round_trip=self.signals.round_trip is not None,
+            translation_id=segment_id(translation),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """``{"confidence": …, "evidence": […], "signals": {…}}`` for JSON output."""

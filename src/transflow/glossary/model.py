@@ -161,6 +161,22 @@ class Term:
     # approved form only, no lemmatiser).
     forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
+    def as_dict(self) -> dict[str, object]:
+        """The term as ``glossary list --format json`` shows it: every field, and where it is."""
+        return {
+            "term": self.text,
+            "source_lang": self.source_lang,
+            "kind": self.kind.value,
+            "policy": self.policy.value,
+            "targets": dict(self.targets),
+            "forbidden": {language: list(forms) for language, forms in self.forbidden.items()},
+            "forms": {language: list(forms) for language, forms in self.forms.items()},
+            "articles": dict(self.articles),
+            "note": self.note,
+            "file": str(self.origin.path),
+            "line": self.origin.line,
+        }
+
     def target_form(self, language: str) -> str | None:
         """The exact text the translation must contain, or None if none is approved.
 

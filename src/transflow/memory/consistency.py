@@ -13,7 +13,8 @@ someone else's decisions and are left out):
   otherwise — one translation rarely fits two different sentences, and the
   trap is a changed number or a dropped "not".
 
-The findings are plain data; ``transflow check`` renders them.
+The findings are plain data; :func:`consistency_check` places them at each
+entry involved as ``transflow check`` findings (kind ``consistency``).
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
+from transflow.memory.rebuild import approved_entries
 from transflow.memory.segment import MemorySegment, Origin, normalised_text
+from transflow.queue.checks import CheckKind, Finding, Severity
+from transflow.queue.model import Queue, Segment
+from transflow.queue.pofile import queue_files
 
 # How many texts a message quotes before "and N more".
 QUOTED_VARIANTS = 3
-
-
-class Severity(StrEnum):
-    FUNCTIONAL = "functional"  # the meaning a reader gets may differ
-    COSMETIC = "cosmetic"  # case, spacing or punctuation only
 
 
 class ConflictKind(StrEnum):
@@ -86,6 +87,54 @@ def consistency_findings(segments: Iterable[MemorySegment]) -> list[ConsistencyF
     )
     findings.sort(key=lambda finding: (finding.severity is Severity.COSMETIC, finding.message))
     return findings
+
+
+def consistency_check(queues: Iterable[Queue]) -> list[Finding]:
+    """The conflicts among the approvals of ``queues``, as a finding at each entry involved.
+
+    Pass every queue of the languages checked (the whole workspace), not only
+    the files a reviewer asked about: a conflict with another article is
+    still a conflict. Each finding's message names all the variants.
+    """
+    entries: dict[tuple[str, str | None, int | None], tuple[Queue, Segment]] = {}
+    segments = []
+    for queue in queues:
+        for segment, entry in approved_entries(queue):
+            entries[(segment.target_lang, segment.article, segment.position)] = (queue, entry)
+            segments.append(segment)
+    findings = []
+    for conflict in consistency_findings(segments):
+        for place in conflict.places:
+            queue, entry = entries[(conflict.target_lang, place.article, place.position)]
+            findings.append(
+                Finding(
+                    queue.path or Path(queue.article),
+                    entry.line or 0,
+                    entry.source,
+                    entry.state,
+                    CheckKind.CONSISTENCY,
+                    conflict.message,
+                    entry.id,
+                    conflict.severity,
+                )
+            )
+    return findings
+
+
+def workspace_consistency(checked: Sequence[Queue], locales_dir: Path) -> list[Finding]:
+    """The consistency findings at the entries of ``checked``, against the whole workspace.
+
+    Every queue under ``locales_dir`` in the languages of ``checked`` counts
+    (the other side of a conflict may be in an article not checked), but only
+    findings at entries of ``checked`` are returned.
+    """
+    files = {queue.path for queue in checked}
+    queues = [
+        queue
+        for language in sorted({queue.target_language for queue in checked})
+        for queue in queue_files(locales_dir, language)
+    ]
+    return [finding for finding in consistency_check(queues) if finding.po_file in files]
 
 
 def _conflicts(

@@ -22,11 +22,17 @@ def approved_segments(locales_dir: Path) -> Iterator[MemorySegment]:
     A malformed queue file raises :class:`InputError` naming it.
     """
     for queue in queue_files(locales_dir):
-        segments = queue.active
-        for position in range(len(segments)):
-            segment = _segment(queue, segments, position)
-            if segment is not None:
-                yield segment
+        for segment, _ in approved_entries(queue):
+            yield segment
+
+
+def approved_entries(queue: Queue) -> Iterator[tuple[MemorySegment, Segment]]:
+    """Each approved segment of ``queue`` as a memory segment, with the queue's own segment."""
+    segments = queue.active
+    for position, entry in enumerate(segments):
+        segment = _segment(queue, segments, position)
+        if segment is not None:
+            yield segment, entry
 
 
 def entry_segment(queue: Queue, entry: Segment) -> MemorySegment | None:

@@ -1,5 +1,8 @@
 """Quality checks of translations already in the queue: glossary, numbers, punctuation.
 
+(The confidence of each translation, which needs the engines, is checked a
+layer up, in ``transflow.confidence.check``, with these findings included.)
+
 A maintainer changes an approved form ("Bacu" becomes "Baku"): which
 translations, approved ones included, now disagree? An engine turns "€30"
 into "$30", drops a year, or drops the quotation marks around a quote (the
@@ -35,6 +38,13 @@ class CheckKind(StrEnum):
     GLOSSARY = "glossary"
     NUMBERS = "numbers"
     PUNCTUATION = "punctuation"
+    CONFIDENCE = "confidence"  # computed above the queue: transflow.confidence.check
+    # Approvals that disagree across articles (transflow.memory.consistency).
+    CONSISTENCY = "consistency"
+    # A protected term in an accepted inflected form, or put back by masking in
+    # its approved form into a language that declines names: right as far as
+    # transflow can tell, but a human should read the case.
+    INFLECTION = "inflection"
 
 
 class Severity(StrEnum):
@@ -43,6 +53,9 @@ class Severity(StrEnum):
     CRITICAL = "critical"  # the translation says something else: a wrong name, a lost number
     FUNCTIONAL = "functional"  # it reads wrong: a lost quotation or bracket
     COSMETIC = "cosmetic"  # style and consistency
+    # Not a problem found but a place to look (an inflected name): below every
+    # --fail-on level but its own, so CI does not fail on correct translations.
+    ADVISORY = "advisory"
 
     @property
     def rank(self) -> int:
@@ -53,6 +66,7 @@ SEVERITY = {
     CheckKind.GLOSSARY: Severity.CRITICAL,
     CheckKind.NUMBERS: Severity.CRITICAL,
     CheckKind.PUNCTUATION: Severity.FUNCTIONAL,
+    CheckKind.INFLECTION: Severity.ADVISORY,
 }
 
 
@@ -104,6 +118,25 @@ class QueueChecker:
 
     def flagged(self, queue: Queue) -> int:
         return count_flagged(queue, self.enforcer(queue))
+
+
+def inflection_advice(enforcer: TermEnforcer, segment: Segment) -> list[str]:
+    """Where a protected term is right but inflected, or its inflection was never checked.
+
+    Computed from the current glossary for any translation; the second kind
+    is what the engine's output recorded (masking put the approved form back
+    as written), so it holds while the translation is still that output.
+    """
+    verdicts = enforcer.assess(enforcer.find(segment.source), segment.translation).inflected
+    advice = [f"{verdict}: an accepted inflection, check the case" for verdict in verdicts]
+    machine = segment.machine
+    if machine is not None and segment.translation == machine.text:
+        advice += [
+            f"{term}: put back by masking in its approved form; check whether the sentence "
+            "needs it inflected"
+            for term in machine.unchecked_inflection
+        ]
+    return advice
 
 
 def glossary_problems(enforcer: TermEnforcer, source: str, translation: str) -> list[str]:
@@ -193,6 +226,10 @@ def check_file(queue: Queue, checker: QueueChecker) -> list[Finding]:
             for problem in checker.glossary_problems(queue, segment.source, segment.translation)
         ]
         problems += lost_content(segment.source, segment.translation)
+        problems += [
+            (CheckKind.INFLECTION, advice)
+            for advice in inflection_advice(checker.enforcer(queue), segment)
+        ]
         findings += [
             Finding(
                 queue.path or Path(queue.article),

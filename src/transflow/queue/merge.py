@@ -20,6 +20,7 @@ from transflow.queue.model import (
     Queue,
     Reference,
     Segment,
+    SegmentConfidence,
     State,
 )
 
@@ -43,6 +44,7 @@ class Prefill:
     machine: MachineOutput | None = None
     memory: MemoryOrigin | None = None
     approve: bool = False  # an in-context memory match the user chose to accept
+    confidence: SegmentConfidence | None = None  # of ``text``, where it was assessed
 
     @property
     def text(self) -> str:
@@ -133,6 +135,7 @@ def _fill(
     segment.memory = prefill.memory
     segment.translation = prefill.text
     segment.approved = prefill.approve
+    segment.confidence = prefill.confidence
     if prefill.memory is not None:
         result.from_memory += 1
     else:

@@ -16,6 +16,7 @@ the current glossary and the text, never stored.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -75,6 +76,9 @@ class MachineOutput:
     markup_lost: tuple[str, ...] = ()
     # Protected terms put back after masking: the words around them deserve a look.
     masked_terms: tuple[str, ...] = ()
+    # Of those, terms put back in their approved form into a language that
+    # declines names: whether the sentence needs another case was not checked.
+    unchecked_inflection: tuple[str, ...] = ()
     # Other engine hypotheses, as good on the glossary, offered to the reviewer.
     alternatives: tuple[str, ...] = ()
 
@@ -120,6 +124,19 @@ class Reference:
 
     def __str__(self) -> str:
         return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+# A word as CAT tools count them: letters and digits, with inner apostrophes and
+# hyphens ("don't", "vice-president" are one each); "3.5" is one.
+# Chinese and Japanese are written without spaces: each ideograph or kana counts.
+_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
+_CHARACTER_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """The words a translator reads in ``text`` (how review effort is estimated)."""
+    characters = len(_CHARACTER_WORD.findall(text))
+    return characters + len(_WORD.findall(_CHARACTER_WORD.sub(" ", text)))
 
 
 def segment_id(source: str) -> str:
@@ -254,6 +271,12 @@ class Queue:
         return QueueStats(
             total=len(states),
             awaiting_review=sum(state.awaiting_review for state in states),
+            words=sum(word_count(segment.source) for segment in self.active),
+            words_to_review=sum(
+                word_count(segment.source)
+                for segment in self.active
+                if segment.state.awaiting_review
+            ),
             approved=states.count(State.APPROVED),
             untranslated=states.count(State.UNTRANSLATED),
             obsolete=len(self.obsolete),
@@ -265,6 +288,8 @@ class Queue:
 class QueueStats:
     total: int
     awaiting_review: int
+    words: int  # source words of the active segments
+    words_to_review: int  # source words of the segments awaiting review
     approved: int
     untranslated: int
     obsolete: int

@@ -300,6 +300,7 @@ class _Fields:
             score=score,
             markup_lost=tuple(map(str, fields.get("markup_lost", self.legacy["markup_lost"]))),
             masked_terms=tuple(map(str, fields.get("masked", self.legacy["masked"]))),
+            unchecked_inflection=tuple(map(str, fields.get("inflection_unchecked", []))),
             alternatives=tuple(self.alternatives),
         )
 
@@ -533,6 +534,8 @@ def _own_comment_lines(segment: Segment) -> list[str]:
             fields["score"] = round(machine.score, 4)
         if machine.masked_terms:
             fields["masked"] = list(machine.masked_terms)
+        if machine.unchecked_inflection:
+            fields["inflection_unchecked"] = list(machine.unchecked_inflection)
         if machine.markup_lost:
             fields["markup_lost"] = list(machine.markup_lost)
         lines.append(f"{MACHINE_TAG} {_dump(fields)}")

@@ -58,7 +58,7 @@ class GlossaryConfirmationNeeded(ReviewError):
 
 class QueueOrder(StrEnum):
     ARTICLE = "article"  # as the sentences appear in the article
-    RISK = "risk"  # glossary violations, then rejected, then least confident engine output
+    RISK = "risk"  # glossary violations, then rejected, then least confident first (``_risk``)
 
 
 @dataclass(frozen=True)
@@ -371,9 +371,18 @@ def _neighbour(segments: Sequence[Segment], index: int) -> Neighbour | None:
     return Neighbour(segments[index].source, segments[index].translation)
 
 
-def _risk(item: QueueItem) -> tuple[int, int, float]:
+def _risk(item: QueueItem) -> tuple[bool, bool, bool, float]:
+    """Riskiest first: glossary violations, rejected entries, then the least confident.
+
+    The confidence recorded for the translation as it stands (lowest first)
+    orders the entries that have one; those without one (a human edit since,
+    a file from before confidences were recorded) follow, by the engine's
+    score as before, since the two measures are not on one scale.
+    """
+    if item.confidence is not None:
+        return (not item.flagged, item.rejection_note is None, False, item.confidence.value)
     score = item.machine.score if item.machine and item.machine.score is not None else 0.0
-    return (not item.flagged, item.rejection_note is None, score)
+    return (not item.flagged, item.rejection_note is None, True, score)
 
 
 class ReviewDesk:

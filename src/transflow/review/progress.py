@@ -5,11 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def word_count(text: str) -> int:
-    """Words as translators count them for a quote: runs of letters and digits between spaces."""
-    return len(text.split())
-
-
 @dataclass(frozen=True)
 class Progress:
     """What a session has decided and what still awaits review."""

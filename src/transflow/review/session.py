@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from transflow.queue.model import word_count
 from transflow.queue.review import Decision, QueueItem, ReviewDesk, ReviewError, ReviewQueue
 from transflow.review.filters import EntryFilter
-from transflow.review.progress import Progress, word_count
+from transflow.review.progress import Progress
 
 # An id typed at "go to" may be shortened to this many characters, as git allows.
 SHORTEST_ID = 4

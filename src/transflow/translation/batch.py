@@ -7,6 +7,12 @@ by length), so many small articles fill the model's batches as one large one
 would. Sentences that an earlier run translated with the same model anywhere
 in the workspace come from a translation memory instead of the engine.
 
+Every translation the job puts into a queue, from the engine or a memory,
+gets a confidence (``transflow.confidence``), recorded on its segment: the
+round trip through the reverse model where one is installed, one
+back-translation call per engine piece, or the forward-only signals when
+there is none or the caller skips it.
+
 Each article's PO file is written (atomically, under its lock) as soon as its
 chunk is translated, so a job killed at any point leaves valid files and a
 rerun only translates what is missing. A bad article is reported and skipped;
@@ -17,11 +23,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from transflow.confidence import PairAssessor
 from transflow.engines import Engine, select_engine
 from transflow.errors import InputError, TransflowError
 from transflow.glossary.enforcement import TermEnforcer
@@ -30,7 +37,7 @@ from transflow.languages import gettext_name
 from transflow.memory.segment import Match
 from transflow.queue.checks import glossary_problems
 from transflow.queue.merge import Prefill
-from transflow.queue.model import MachineOutput, MemoryOrigin, Queue
+from transflow.queue.model import MemoryOrigin, Queue
 from transflow.queue.pofile import queue_paths, read_queue
 from transflow.translation.pipeline import (
     ArticleJob,
@@ -183,12 +190,13 @@ class MachineOutputMemory:
     """Exact-match memory of one model's output for one language, across the workspace.
 
     Only translations by the same model are reused, so a sentence gets the
-    very text the engine would produce again, just without the cost.
+    very text the engine would produce again, just without the cost, and the
+    confidence recorded for that text where there is one.
     """
 
     def __init__(self, model: str) -> None:
         self.model = model
-        self._texts: dict[str, MachineOutput] = {}
+        self._texts: dict[str, Prefill] = {}
 
     @classmethod
     def from_queue(cls, locales_dir: Path, language: str, model: str) -> MachineOutputMemory:
@@ -197,14 +205,18 @@ class MachineOutputMemory:
             for segment in queue.active:
                 machine = segment.machine
                 if machine is not None and machine.model == model:
-                    memory._texts.setdefault(segment.source, machine)
+                    confidence = segment.confidence
+                    if confidence is not None and not confidence.applies_to(machine.text):
+                        confidence = None
+                    prefill = Prefill(machine=machine, confidence=confidence)
+                    memory._texts.setdefault(segment.source, prefill)
         return memory
 
-    def get(self, sentence: str) -> MachineOutput | None:
+    def get(self, sentence: str) -> Prefill | None:
         return self._texts.get(sentence)
 
     def update(self, translations: dict[str, SentenceTranslation]) -> None:
-        self._texts.update({text: result.machine for text, result in translations.items()})
+        self._texts.update({text: result.prefill for text, result in translations.items()})
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -227,7 +239,7 @@ class ApprovedMemory(Protocol):
 def _prefills(
     pending: _Pending,
     approved: dict[str, Prefill],
-    remembered: dict[str, MachineOutput],
+    remembered: dict[str, Prefill],
     translated: dict[str, SentenceTranslation],
 ) -> dict[str, Prefill]:
     """What each missing sentence of ``pending`` gets, best source first: the team's approved
@@ -237,9 +249,9 @@ def _prefills(
         if text in approved:
             given[text] = approved[text]
         elif text in remembered:
-            given[text] = Prefill(machine=remembered[text])
+            given[text] = remembered[text]
         elif text in translated:
-            given[text] = Prefill(machine=translated[text].machine)
+            given[text] = translated[text].prefill
     return given
 
 
@@ -270,13 +282,16 @@ def run_batch(
     engine_piece_sentences: int = ENGINE_PIECE_SENTENCES,
     approved_memory: ApprovedMemory | None = None,
     accept_context_matches: bool = False,
+    round_trip: bool = True,
 ) -> BatchReport:
     """Bring the queue of every article in every target language up to date.
 
     ``problems`` (e.g. from :func:`discover_articles`) are reported as failed
     articles. Engines are created per language by ``engine_factory`` (default:
     :func:`select_engine` with ``engine_name``) before any article is read, so
-    an unsupported language pair stops the job at once.
+    an unsupported language pair stops the job at once. Each new translation's
+    confidence is recorded on its segment, with the round trip through the
+    reverse model where one is installed, unless ``round_trip`` is false.
     """
     started = time.perf_counter()
     report = BatchReport(started=datetime.now(UTC).isoformat(timespec="seconds"), dry_run=dry_run)
@@ -296,6 +311,13 @@ def run_batch(
     for target in targets:
         run = _LanguageBatch(
             engine=engines[target],
+            assessor=PairAssessor(
+                source,
+                target,
+                forward=engines[target],
+                round_trip=round_trip and not dry_run,
+                workers=workers,
+            ),
             source=source,
             target=target,
             enforcer=TermEnforcer(glossary.for_pair(source, target), target),
@@ -327,6 +349,7 @@ class _LanguageBatch:
         self,
         *,
         engine: Engine,
+        assessor: PairAssessor,
         source: str,
         target: str,
         enforcer: TermEnforcer,
@@ -344,6 +367,7 @@ class _LanguageBatch:
         self.save_every_seconds = save_every_seconds
         self.engine_piece_sentences = max(1, engine_piece_sentences)
         self.engine = engine
+        self.assessor = assessor
         self.source = source
         self.target = target
         self.enforcer = enforcer
@@ -397,6 +421,7 @@ class _LanguageBatch:
             for pending in chunk:
                 self._record_plan(pending, remembered, approved[id(pending)])
             return
+        self._assess_prefills([*approved.values()], remembered)
         markdown = {text for p in chunk if p.job.markdown for text in p.missing}
         translated: dict[str, SentenceTranslation] = {}
         last_save = time.monotonic()
@@ -425,6 +450,34 @@ class _LanguageBatch:
                 len(pending.missing) - len(fresh) - len(team),
                 [translated[text] for text in fresh],
             )
+
+    def _assess_prefills(
+        self, approved: list[dict[str, Prefill]], remembered: dict[str, Prefill]
+    ) -> None:
+        """Give every memory prefill of a chunk without a confidence one, in one batch."""
+        unassessed = [
+            (prefills, text)
+            for prefills in (*approved, remembered)
+            for text, prefill in prefills.items()
+            if prefill.confidence is None
+        ]
+        pairs = [(text, prefills[text].text) for prefills, text in unassessed]
+        machines = [prefills[text].machine for prefills, text in unassessed]
+        confidences = self.assessor.assess(
+            pairs,
+            engine_scores=[
+                machine.score if machine is not None and prefills[text].memory is None else None
+                for machine, (prefills, text) in zip(machines, unassessed, strict=True)
+            ],
+            glossary_problems=[
+                len(glossary_problems(self.enforcer, text, translation))
+                for text, translation in pairs
+            ],
+        )
+        for (prefills, text), (_, translation), confidence in zip(
+            unassessed, pairs, confidences, strict=True
+        ):
+            prefills[text] = replace(prefills[text], confidence=confidence.recorded(translation))
 
     def _approved_matches(self, pending: _Pending) -> dict[str, Prefill]:
         """The team's approved translations of the article's missing sentences (exact matches).
@@ -486,11 +539,27 @@ class _LanguageBatch:
             markdown_sentences=markdown,
             enforcer=self.enforcer,
         )
+        translated = self._assessed(translated)
         self.run.engine_seconds += time.perf_counter() - started
         self.run.sentences_translated += len(texts)
         if self.observer:
             self.observer.sentences_translated(self.target, len(texts))
         return translated
+
+    def _assessed(
+        self, translated: dict[str, SentenceTranslation]
+    ) -> dict[str, SentenceTranslation]:
+        """The engine's translations with their confidence (one back-translation call)."""
+        results = list(translated.values())
+        confidences = self.assessor.assess(
+            [(text, result.machine.text) for text, result in translated.items()],
+            engine_scores=[result.machine.score for result in results],
+            glossary_problems=[len(result.glossary_problems) for result in results],
+        )
+        return {
+            text: replace(result, confidence=confidence.recorded(result.machine.text))
+            for (text, result), confidence in zip(translated.items(), confidences, strict=True)
+        }
 
     def _write(
         self,
@@ -540,7 +609,7 @@ class _LanguageBatch:
     def _record_plan(
         self,
         pending: _Pending,
-        remembered: dict[str, MachineOutput],
+        remembered: dict[str, Prefill],
         approved: dict[str, Prefill],
     ) -> None:
         job = pending.job

@@ -23,7 +23,7 @@ from transflow.glossary.model import Term
 from transflow.languages import is_character_level
 from transflow.queue.checks import count_flagged
 from transflow.queue.merge import Occurrence, Prefill, merge, missing
-from transflow.queue.model import MachineOutput, Queue
+from transflow.queue.model import MachineOutput, Queue, SegmentConfidence
 from transflow.queue.pofile import format_queue, load_queue, locked, po_path, write_queue
 from transflow.source.articles import Article, ArticleFormat, read_article
 from transflow.source.markup import InlineMarkup, restore_inline, strip_inline
@@ -52,6 +52,11 @@ class SentenceTranslation:
     term_occurrences: int = 0
     terms_correct: int = 0
     glossary_problems: tuple[str, ...] = ()
+    confidence: SegmentConfidence | None = None  # of ``machine.text``, where it was assessed
+
+    @property
+    def prefill(self) -> Prefill:
+        return Prefill(machine=self.machine, confidence=self.confidence)
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def write_job(
     for _attempt in range(MAX_MERGE_ATTEMPTS):
         fresh = translate(missing_sentences(job, known))
         for text, translated in fresh.items():
-            known[text] = Prefill(machine=translated.machine)
+            known[text] = translated.prefill
             terms["occurrences"] += translated.term_occurrences
             terms["correct"] += translated.terms_correct
         with locked(job.po_file):
@@ -213,11 +218,12 @@ def write_job(
             still_missing = missing(queue, job.distinct, known)
             if still_missing and not partial:
                 continue
-            unchanged = format_queue(queue)
+            # A new file is written anyway: formatting it twice to compare is wasted.
+            unchanged = format_queue(queue) if job.po_file.exists() else None
             result = merge(
                 queue, job.sentences, known | dict.fromkeys(still_missing, Prefill()), job.reference
             )
-            if format_queue(queue) != unchanged or not job.po_file.exists():
+            if unchanged is None or format_queue(queue) != unchanged:
                 queue.revision_date = revision_date or po_date()
                 queue.source_language, queue.target_language = job.source, job.target
                 write_queue(queue, job.po_file)
@@ -299,6 +305,7 @@ def translate_sentences(
             result.score,
             markup_lost=lost,
             masked_terms=result.masked,
+            unchecked_inflection=result.unchecked_inflection,
             alternatives=alternatives,
         )
         translations[sentence] = SentenceTranslation(

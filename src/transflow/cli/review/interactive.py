@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from transflow.cli.review.screen import HELP_TEXT, ScreenState, render_screen, suggestions
 from transflow.errors import TransflowError
@@ -77,8 +77,7 @@ class InteractiveReview:
         session = self.session
         if key == "?":
             self.output.print(HELP_TEXT, highlight=False)
-            self.output.print("[dim]press any key[/]")
-            self.read_key()
+            self._wait_for_a_key()
         elif key in NEXT_KEYS:
             return self._advance()
         elif key in BACK_KEYS:
@@ -105,6 +104,10 @@ class InteractiveReview:
             empty = f" (none {', '.join(skipped)})" if skipped else ""
             return f"filter: {chosen}, {session.visible} entr(ies){empty}"
         return None
+
+    def _wait_for_a_key(self) -> None:
+        self.output.print(Text("press any key", style="dim"))
+        self.read_key()
 
     def _advance(self) -> str | None:
         """To the next entry; past a filtered view's last one, all entries are shown again."""
@@ -136,9 +139,8 @@ class InteractiveReview:
             # A full disk or a read-only queue is refused like a clash: the
             # reviewer can free space, or quit with everything earlier saved.
             problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
-            self.output.print(f"[bold red]{failure}:[/] {escape(problem)}", highlight=False)
-            self.output.print("[dim]press any key[/]")
-            self.read_key()
+            self.output.print(Text.assemble((f"{failure}:", "bold red"), " ", problem))
+            self._wait_for_a_key()
             return None
         if decision is not None and self.matches is not None:
             self.matches.forget()
@@ -172,12 +174,13 @@ class InteractiveReview:
             return decide(False)
         except GlossaryConfirmationNeeded as needed:
             self.output.print(
-                "[bold red]This translation breaks the glossary:[/] " + "; ".join(needed.problems),
-                highlight=False,
+                Text.assemble(
+                    ("This translation breaks the glossary:", "bold red"),
+                    " ",
+                    "; ".join(needed.problems),
+                )
             )
-            self.output.print(
-                "Approve anyway (recorded as a glossary override)? \\[y/N] ", highlight=False
-            )
+            self.output.print(Text("Approve anyway (recorded as a glossary override)? [y/N] "))
             if self.read_key().lower() != "y":
                 return None
             return decide(True)
