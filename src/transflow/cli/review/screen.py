@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -188,7 +189,11 @@ _VERDICT_SIGNS = {
 
 
 def _term_rows(rows: Table, item: QueueItem) -> None:
-    """The glossary panel: each protected term, approved and forbidden forms, note, verdict."""
+    """The glossary panel: each protected term, approved and forbidden forms, note, verdict.
+
+    A term the sentence holds twice gets a verdict per occurrence, its note once.
+    """
+    noted: set[str] = set()
     for number, mark in enumerate(item.terms):
         sign, style = _VERDICT_SIGNS[mark.verdict]
         line = Text.assemble((f"{sign} ", style), (mark.term, "bold"), f" → {mark.target_form}")
@@ -201,8 +206,9 @@ def _term_rows(rows: Table, item: QueueItem) -> None:
         if mark.forbidden:
             line.append(f"  · never: {', '.join(mark.forbidden)}", "dim")
         rows.add_row("Terms" if number == 0 else "", line)
-        if mark.note:
-            rows.add_row("", Text(f"  {mark.note}", style="dim italic"))
+        if mark.note and mark.term not in noted:
+            noted.add(mark.term)
+            rows.add_row("", Padding(Text(mark.note, style="dim italic"), (0, 0, 0, 2)))
 
 
 def _suggestion_rows(rows: Table, item: QueueItem, matches: Sequence[Match]) -> None:
