@@ -48,7 +48,7 @@ def spawn(workspace: Path, *args: str, columns: int = 120, **env: str) -> pexpec
         env=child_env,
         encoding="utf-8",
         dimensions=(50, columns),
-        timeout=30,
+        timeout=60,  # a liveness bound, generous for a loaded machine
     )
 
 

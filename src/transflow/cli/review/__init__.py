@@ -96,7 +96,11 @@ def review_command(
     ] = False,
     list_format: Annotated[
         ListFormat,
-        typer.Option("--format", help="With --list: a table (TSV when piped), or json records."),
+        typer.Option(
+            "--format",
+            help="With --list: a table (TSV when piped), or json records.",
+            case_sensitive=False,
+        ),
     ] = ListFormat.TEXT,
     min_match: Annotated[
         float,
