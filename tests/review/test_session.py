@@ -256,3 +256,23 @@ def test_past_a_filtered_view_all_entries_are_shown_again(session: ReviewSession
     assert session.widen() is EntryFilter.REJECTED
     assert session.filter is EntryFilter.ALL and session.index == 4
     assert session.next() and session.index == 5
+
+
+def test_the_time_left_is_estimated_at_the_session_pace(workspace: Path) -> None:
+    write_story(workspace)
+    now = [0.0]
+    checker = GlossaryChecker(load_glossary([workspace / "glossary"]))
+    desk = ReviewDesk("Ana", checker, clock=lambda: NOON, undoable=True)
+    items = load_queue([read_queue(PO)], checker=checker)
+    session = ReviewSession(items, desk, clock=lambda: now[0])
+    for _ in range(2):
+        session.reject("later")
+        session.next()
+        now[0] += 60
+    assert session.progress().minutes_left is None  # two decisions: no pace yet
+    session.reject("later")  # 5 + 5 + 4 = 14 words decided in 3 minutes
+    now[0] += 60
+    progress = session.progress()
+    assert progress.words_left == 25  # rejected entries still await review
+    assert progress.minutes_left == pytest.approx(25 * 180 / 14 / 60)
+    assert str(progress) == "6 segments, 25 words to review (about 5 min at this pace)"

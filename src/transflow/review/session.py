@@ -11,12 +11,13 @@ the session, restoring the file as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from transflow.queue.model import word_count
 from transflow.queue.review import Decision, QueueItem, ReviewDesk, ReviewError, ReviewQueue
 from transflow.review.filters import EntryFilter
-from transflow.review.progress import Progress
+from transflow.review.progress import PACE_AFTER_DECISIONS, Progress, minutes_left
 
 # An id typed at "go to" may be shortened to this many characters, as git allows.
 SHORTEST_ID = 4
@@ -25,7 +26,12 @@ SHORTEST_ID = 4
 class ReviewSession:
     """The cursor, the view and the decisions of one interactive review."""
 
-    def __init__(self, items: ReviewQueue, desk: ReviewDesk) -> None:
+    def __init__(
+        self,
+        items: ReviewQueue,
+        desk: ReviewDesk,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if not len(items):
             raise ReviewError("nothing awaits review")
         self.items = items
@@ -39,6 +45,8 @@ class ReviewSession:
         self._all_words = sum(self._words)
         # Every entry of a ReviewQueue awaited review when loaded; these no longer do.
         self._done: set[int] = set()
+        self._clock = clock
+        self._started = clock()
 
     # --- what is shown -------------------------------------------------------------
 
@@ -52,11 +60,20 @@ class ReviewSession:
         return len(self._visible)
 
     def progress(self) -> Progress:
+        """What is left; after a few decisions, also how long it may take at this pace."""
+        decided = {position for position, _ in self._undo}
+        words_done = sum(self._words[i] for i in self._done)
+        words_left = self._all_words - words_done
+        estimate = None
+        if len(decided) >= PACE_AFTER_DECISIONS:
+            decided_words = sum(self._words[i] for i in decided)
+            estimate = minutes_left(decided_words, words_left, self._clock() - self._started)
         return Progress(
             total=len(self.items),
-            decided=len({position for position, _ in self._undo}),
+            decided=len(decided),
             left=len(self.items) - len(self._done),
-            words_left=self._all_words - sum(self._words[i] for i in self._done),
+            words_left=words_left,
+            minutes_left=estimate,
         )
 
     # --- moving --------------------------------------------------------------------
