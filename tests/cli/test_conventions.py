@@ -108,6 +108,7 @@ def test_the_commands_with_formats_include_the_machine_readable_ones() -> None:
     assert {
         "status",
         "check",
+        "review",
         "glossary list",
         "models list",
         "translate",

@@ -48,7 +48,7 @@ def spawn(workspace: Path, *args: str, columns: int = 120, **env: str) -> pexpec
         env=child_env,
         encoding="utf-8",
         dimensions=(50, columns),
-        timeout=30,
+        timeout=60,  # a liveness bound, generous for a loaded machine
     )
 
 
@@ -72,7 +72,7 @@ def test_approve_edit_reject_back_and_quit(workspace: Path, queue: list[Segment]
     child.expect(f"4/{total}")
     child.send("b")
     child.expect(f"3/{total}")
-    child.expect("already rejected in this session")
+    child.expect(r"rejected: falta o crédito \(by Ana Lima at")
     child.send("q")
     child.expect(r"3 decision\(s\) saved")
     child.expect(pexpect.EOF)
@@ -234,7 +234,7 @@ def test_an_engine_alternative_can_be_picked_and_edited(
         child.expect(f"{position}/{len(queue)}")
         child.send("s")
     child.expect(f"{index + 1}/{len(queue)}")
-    child.expect("Alternative 1")
+    child.expect(r"\[1\] engine")
     child.send("1")
     child.expect("> ")
     child.send("\r")
@@ -249,15 +249,18 @@ def test_an_engine_alternative_can_be_picked_and_edited(
 def test_the_screen_warns_about_lost_quotation_marks(queue: list[Segment]) -> None:
     from rich.console import Console
 
-    from transflow.cli.review import render_item
-    from transflow.queue.review import GlossaryChecker, load_queue
+    from transflow.cli.review.screen import ScreenState, render_screen
+    from transflow.queue.review import GlossaryChecker, ReviewDesk, load_queue
+    from transflow.review.session import ReviewSession
 
     quoted = edit_by_hand(PO, "“", without_quotation_marks)
     items = load_queue([read_queue(PO)], checker=GlossaryChecker(None))
-    item = next(i for i in items if i.msgid == quoted)
+    session = ReviewSession(items, ReviewDesk("Ana", undoable=True))
+    session.go_to(next(str(n) for n, i in enumerate(items, start=1) if i.msgid == quoted))
     console = Console(record=True, width=200, color_system=None)
-    console.print(render_item(item, 0, len(items), 0))
-    assert "⚠ check: quotation marks missing (2 in the source, 0 here)" in console.export_text()
+    console.print(render_screen(session.current, ScreenState.of(session)))
+    screen = console.export_text()
+    assert "⚠ Check      quotation marks missing (2 in the source, 0 here)" in screen
 
 
 # --- every key of the review screen, on a queue without glossary (fast to build) ---------
@@ -402,7 +405,7 @@ def test_the_second_alternative(workspace: Path, plain_queue: list) -> None:
         write_queue(queue, PO)
     child = spawn(workspace)
     child.expect(f"1/{len(plain_queue)}")
-    child.expect("Alternative 2")
+    child.expect(r"\[2\] engine")
     child.send("2")
     child.expect("> ")
     child.send(" Revista.\r")
@@ -468,3 +471,474 @@ def test_a_rejection_made_while_the_entry_is_on_screen_is_not_approved_over(
     entry = saved()[plain_queue[0].source]
     assert [(r.action, r.reviewer) for r in entry.history] == [(ReviewAction.REJECTED, "Dave")]
     assert entry.state is State.NEEDS_WORK
+
+
+# --- the session keys: search, go to, undo, changed decisions, filters, memory matches ------
+
+
+def first_screen(child: pexpect.spawn, total: int) -> None:
+    child.expect(f"1/{total}")
+
+
+# Between the words of a screen line: spaces, and the style codes rich writes even with NO_COLOR.
+_GAP = r"(?:\s|\x1b\[[\d;]*m)+"
+
+
+def on_screen(*words: str) -> str:
+    """A pattern for ``words`` in one screen row, however far apart the columns put them."""
+    return _GAP.join(words)
+
+
+def memory_rows(workspace: Path) -> list[dict]:
+    from transflow.memory.store import MEMORY_PATH, TranslationMemory
+
+    if not (workspace / MEMORY_PATH).exists():
+        return []
+    with TranslationMemory.open_file(workspace / MEMORY_PATH) as memory:
+        return [segment.as_dict() for segment in memory.segments()]
+
+
+def test_the_screen_shows_neighbours_in_both_languages_and_what_is_left(
+    workspace: Path, plain_queue: list
+) -> None:
+    from transflow.queue.model import word_count
+
+    total, words = len(plain_queue), sum(word_count(s.source) for s in plain_queue)
+    child = spawn(workspace, NO_COLOR="1")
+    first_screen(child, total)
+    child.expect(f"{words:,} words left")
+    child.expect("Source")
+    child.expect("After")
+    child.expect(f"{total} segments, {words:,} words to review")
+    child.send("a")
+    child.expect(f"2/{total}")
+    child.expect("Before")
+    child.expect(plain_queue[0].translation[:30])  # the previous entry's translation too
+    left = words - word_count(plain_queue[0].source)
+    child.expect(f"{total - 1} segments, {left:,} words to review")
+    output = quit_review(child)
+    assert f"1 decision(s) saved; {total - 1} segments, {left:,} words to review" in output
+
+
+def test_slash_searches_and_n_and_capital_n_move_between_matches(
+    workspace: Path, plain_queue: list
+) -> None:
+    total = len(plain_queue)
+    word = "Aliyev"
+    hits = [n for n, s in enumerate(plain_queue, start=1) if word.lower() in s.source.lower()]
+    assert len(hits) >= 3 and hits[0] != 1
+    child = spawn(workspace)
+    first_screen(child, total)
+    child.send("/")
+    child.expect("search:")
+    child.send(f"{word.lower()}\r")
+    child.expect(f"{hits[0]}/{total}")
+    child.send("n")
+    child.expect(f"{hits[1]}/{total}")
+    child.send("n")
+    child.expect(f"{hits[2]}/{total}")
+    child.send("N")
+    child.expect(f"{hits[1]}/{total}")
+    child.send("/")
+    child.expect("search:")
+    child.send("\x15no such words\r")  # Ctrl-U clears the last query
+    child.expect(f"{hits[1]}/{total}")
+    child.expect("no entry contains 'no such words'")
+    quit_review(child)
+
+
+def test_g_goes_to_a_number_or_an_id(workspace: Path, plain_queue: list) -> None:
+    total = len(plain_queue)
+    child = spawn(workspace)
+    first_screen(child, total)
+    child.send("g")
+    child.expect(r"go to \(number or id\):")
+    child.send("5\r")
+    child.expect(f"5/{total}")
+    child.send("g")
+    child.expect("go to")
+    child.send(f"{plain_queue[1].id}\r")
+    child.expect(f"2/{total}")
+    child.expect(plain_queue[1].id)
+    child.send("g")
+    child.expect("go to")
+    child.send("999\r")
+    child.expect(f"2/{total}")
+    child.expect(f"no entry '999' \\(a number from 1 to {total}, or an id\\)")
+    quit_review(child)
+
+
+def test_u_undoes_the_last_decision_file_and_memory_too(workspace: Path, plain_queue: list) -> None:
+    total = len(plain_queue)
+    original = PO.read_bytes()
+    child = spawn(workspace)
+    first_screen(child, total)
+    child.send("u")
+    child.expect("nothing to undo in this session")
+    child.send("x")
+    child.send("a")
+    child.expect(f"2/{total}")
+    child.send("e")
+    child.expect("> ")
+    child.send(" (revisto)\r")
+    child.expect(f"3/{total}")
+    child.send("u")
+    child.expect(f"2/{total}")
+    child.expect(f"undone: edited of entry {plain_queue[1].id}")
+    after_approval_memory = memory_rows(workspace)
+    assert [row["source"] for row in after_approval_memory] == [plain_queue[0].source]
+    child.send("u")
+    child.expect(f"1/{total}")
+    child.expect(f"undone: approved of entry {plain_queue[0].id}")
+    output = quit_review(child)
+    assert "0 decision(s) saved" in output
+    assert PO.read_bytes() == original
+    assert memory_rows(workspace) == []
+
+
+def test_back_shows_the_decision_and_a_changed_decision_is_recorded(
+    workspace: Path, plain_queue: list
+) -> None:
+    total = len(plain_queue)
+    child = spawn(workspace)
+    first_screen(child, total)
+    child.send("a")
+    child.expect(f"2/{total}")
+    child.send("b")
+    child.expect(f"1/{total}")
+    child.expect("approved by Ana Lima at")
+    child.send("r")
+    child.expect("What needs work")
+    child.send("nome errado\r")
+    child.expect(f"2/{total}")
+    child.send("b")
+    child.expect(r"rejected: nome errado \(by Ana Lima")
+    child.send("e")
+    child.expect("> ")
+    child.send(" Revisto.\r")
+    child.expect(f"2/{total}")
+    child.send("b")
+    child.expect("edited by Ana Lima at")
+    output = quit_review(child)
+    assert "1 decision(s) saved" in output
+    entry = saved()[plain_queue[0].source]
+    assert [r.action for r in entry.history] == [
+        ReviewAction.APPROVED,
+        ReviewAction.REJECTED,
+        ReviewAction.EDITED,
+    ]
+    assert entry.translation == plain_queue[0].translation + " Revisto."
+    assert [row["target"] for row in memory_rows(workspace)] == [entry.translation]
+
+
+def with_confidence(index: int, value: float) -> None:
+    """Record a confidence on entry ``index``, as the translate step will."""
+    from transflow.queue.model import SegmentConfidence, assessment_id
+    from transflow.queue.pofile import locked, write_queue
+
+    with locked(PO):
+        queue = read_queue(PO)
+        segment = queue.active[index]
+        segment.confidence = SegmentConfidence(
+            value,
+            ("back-translation lost: 'not'", "engine score low"),
+            True,
+            assessment_id(segment.source, segment.translation),
+        )
+        write_queue(queue, PO)
+
+
+def test_f_cycles_the_filters_and_the_confidence_is_shown(
+    workspace: Path, plain_queue: list
+) -> None:
+    total = len(plain_queue)
+    with_confidence(3, 0.31)
+    with_confidence(5, 0.9)
+    child = spawn(workspace, NO_COLOR="1")
+    first_screen(child, total)
+    child.send("s")
+    child.expect(f"2/{total}")
+    child.send("r")
+    child.expect("What needs work")
+    child.send("falta\r")
+    child.expect(f"3/{total}")
+    child.send("f")  # nothing is flagged: low confidence is next
+    child.expect(f"4/{total}")
+    child.expect(on_screen("Confidence", r"0\.31 — low"))
+    child.expect("back-translation lost: 'not'")
+    child.expect(f"filter low confidence: 1 of {total}")
+    child.expect("filter: low confidence, 1 entr\\(ies\\) \\(none flagged\\)")
+    child.send("s")  # past the view's last entry: all entries again, the cursor stays
+    child.expect(f"4/{total}")
+    child.expect("that was the last low confidence entry: all entries are shown again")
+    child.send("s")
+    child.expect(f"5/{total}")
+    assert "1 decision(s) saved" in quit_review(child)
+
+    child = spawn(workspace, NO_COLOR="1")
+    first_screen(child, total)
+    child.send("f")
+    child.expect("filter: low confidence")
+    child.send("f")
+    child.expect(f"2/{total}")
+    child.expect("rejected: falta")
+    child.expect("filter: rejected, 1 entr\\(ies\\)")
+    child.send("f")  # nothing from memory: back to all
+    child.expect(f"filter: all, {total} entr\\(ies\\) \\(none from memory\\)")
+    child.send("g")
+    child.expect("go to")
+    child.send("6\r")
+    child.expect(f"6/{total}")
+    child.expect(on_screen("Confidence", r"0\.90"))
+    quit_review(child)
+
+
+def test_the_glossary_panel_names_each_term_with_its_verdict(
+    workspace: Path, queue: list[Segment]
+) -> None:
+    with_term = next(i for i, s in enumerate(queue) if "Baku" in s.source)
+    child = spawn(workspace, NO_COLOR="1")
+    child.send("g")
+    child.expect("go to")
+    child.send(f"{with_term + 1}\r")
+    child.expect(f"{with_term + 1}/{len(queue)}")
+    child.expect(on_screen("Terms", "✓"))
+    child.expect(on_screen("Baku", "→ Baku", "· never: Bacu"))
+    child.expect("Capital of Azerbaijan; Brazilian press writes Baku")
+    child.send("e")
+    child.expect("> ")
+    child.send("\x15Chegou a Bacu.\r")
+    child.expect(r"\[y/N\]")
+    child.send("n")
+    quit_review(child)
+
+
+def test_one_takes_a_fuzzy_memory_match_into_the_edit_line(
+    workspace: Path, plain_queue: list
+) -> None:
+    from transflow.memory.segment import MemorySegment
+    from transflow.memory.store import TranslationMemory
+
+    index = max(range(len(plain_queue) - 1), key=lambda i: len(plain_queue[i].source))
+    first = plain_queue[index].source
+    similar = first.replace(first.split()[-1], "yesterday.")
+    with TranslationMemory.open(workspace) as memory:
+        memory.record_approved(
+            MemorySegment(
+                similar,
+                "Tradução da memória.",
+                "en",
+                "pt",
+                reviewer="Bruno",
+                approved_at="2026-11-01T09:00:00+00:00",
+                article="old.txt",
+                position=0,
+            )
+        )
+    child = spawn(workspace, NO_COLOR="1")
+    first_screen(child, len(plain_queue))
+    child.send("g")
+    child.expect("go to")
+    child.send(f"{index + 1}\r")
+    child.expect(f"{index + 1}/{len(plain_queue)}")
+    child.expect(on_screen(r"\[1\] \d+(\.\d)?%", r"Tradução da memória\."))
+    child.expect(r"\[-yesterday")  # the word diff between the memory's source and this one
+    child.expect("memory: Bruno, human, old.txt")
+    child.send("1")
+    child.expect("> ")
+    child.send(" Fim.\r")
+    child.expect(f"{index + 2}/{len(plain_queue)}")
+    quit_review(child)
+    entry = saved()[first]
+    assert entry.translation == "Tradução da memória. Fim."
+    assert [r.action for r in entry.history] == [ReviewAction.EDITED]
+
+
+def test_a_match_below_min_match_is_not_offered(workspace: Path, plain_queue: list) -> None:
+    from transflow.memory.segment import MemorySegment
+    from transflow.memory.store import TranslationMemory
+
+    first = plain_queue[0].source
+    with TranslationMemory.open(workspace) as memory:
+        memory.record_approved(
+            MemorySegment(first[: len(first) // 2] + " and more.", "Meio.", "en", "pt")
+        )
+    runner = CliRunner(env={"TRANSFLOW_REVIEWER": "Robô"})
+    low = runner.invoke(app, ["review", "--list", "--format", "json", "--min-match", "10"])
+    high = runner.invoke(app, ["review", "--list", "--format", "json", "--min-match", "99"])
+    import json
+
+    assert json.loads(low.stdout)[0]["matches"][0]["target"] == "Meio."
+    assert json.loads(high.stdout)[0]["matches"] == []
+
+
+def test_at_80_columns_labels_keep_their_indent(workspace: Path, plain_queue: list) -> None:
+    from rich.console import Console
+
+    from transflow.cli.review.screen import ScreenState, render_screen
+    from transflow.queue.review import ReviewDesk, load_queue
+    from transflow.review.session import ReviewSession
+
+    longest = max(range(len(plain_queue)), key=lambda i: len(plain_queue[i].source))
+    session = ReviewSession(load_queue([read_queue(PO)]), ReviewDesk("Ana", undoable=True))
+    session.go_to(str(longest + 1))
+    console = Console(record=True, width=80, color_system=None)
+    console.print(render_screen(session.current, ScreenState.of(session)))
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    source = next(n for n, line in enumerate(lines) if line.startswith("│ Source "))
+    assert lines[source + 1].startswith("│" + " " * 14)  # the wrapped part keeps the indent
+    assert not any("…" in line for line in lines)
+
+    child = spawn(workspace, "--to", "pt", columns=80, NO_COLOR="1")
+    first_screen(child, len(plain_queue))
+    child.send("g")
+    child.expect("go to")
+    child.send(f"{longest + 1}\r")
+    child.expect(f"{longest + 1}/{len(plain_queue)}")
+    child.expect("words to review")
+    quit_review(child)
+
+
+def test_keys_typed_ahead_are_not_lost(workspace: Path, plain_queue: list) -> None:
+    """Three keys sent at once, the later ones arriving while screens are drawn, all count."""
+    child = spawn(workspace)
+    first_screen(child, len(plain_queue))
+    child.send("sas")
+    child.expect(f"4/{len(plain_queue)}")
+    output = quit_review(child)
+    assert "1 decision(s) saved" in output
+    states = [s.state for s in read_queue(PO).active]
+    assert states[:3] == [State.MACHINE, State.APPROVED, State.MACHINE]
+
+
+def test_list_as_json_records(workspace: Path, queue: list[Segment]) -> None:
+    import json
+
+    runner = CliRunner(env={"TRANSFLOW_REVIEWER": "Robô"})
+    rejected = runner.invoke(app, ["reject", str(PO), queue[1].id, "--note", "rever"])
+    assert rejected.exit_code == 0
+    listing = runner.invoke(app, ["review", "--list", "--format", "json"])
+    assert listing.exit_code == 0, listing.output
+    records = json.loads(listing.stdout)
+    assert [r["id"] for r in records] == [s.id for s in queue]
+    first = records[0]
+    assert set(first) >= {
+        "id",
+        "msgid",
+        "msgstr",
+        "state",
+        "origin",
+        "file",
+        "language",
+        "memory",
+        "reviewer",
+        "history",
+        "glossary",
+        "confidence",
+        "confidence_evidence",
+        "matches",
+    }
+    assert (first["state"], first["origin"], first["file"]) == ("machine", "engine", str(PO))
+    assert first["confidence"] is None and first["confidence_evidence"] == []
+    assert records[1]["history"][0] == {
+        "action": "rejected",
+        "by": "Robô",
+        "at": records[1]["history"][0]["at"],
+        "note": "rever",
+    }
+    with_baku = next(r for r in records if "Baku" in r["msgid"])
+    verdict = next(v for v in with_baku["glossary"]["verdicts"] if v["term"] == "Baku")
+    assert verdict["verdict"] == "exact" and verdict["forbidden"] == ["Bacu"]
+
+
+def test_list_format_must_be_text_or_json(workspace: Path, queue: list[Segment]) -> None:
+    result = CliRunner().invoke(app, ["review", "--list", "--format", "xml"])
+    assert result.exit_code == 2
+    assert "'text'" in result.output and "'json'" in result.output
+    assert "Traceback" not in result.output
+    without_list = CliRunner().invoke(app, ["review", "--format", "json"])
+    assert without_list.exit_code == 1
+    assert without_list.stderr.strip() == (
+        "error: --format json is for --list: transflow review --list --format json"
+    )
+
+
+def test_list_piped_is_tab_separated_and_not_cut(workspace: Path, queue: list[Segment]) -> None:
+    listing = CliRunner().invoke(app, ["review", "--list"])
+    lines = listing.stdout.splitlines()
+    assert lines[0] == "id\tfile\tline\tflag\tsource"
+    longest = max(queue, key=lambda s: len(s.source))
+    assert f"{longest.id}\t{PO}\t" in listing.stdout
+    assert any(line.endswith("\t" + longest.source) for line in lines)
+
+
+def test_an_inflected_term_is_advisory_not_a_violation(workspace: Path) -> None:
+    from rich.console import Console
+
+    from transflow.cli.review.screen import ScreenState, render_screen
+    from transflow.glossary.enforcement import Verdict
+    from transflow.queue.model import Queue, Reference
+    from transflow.queue.pofile import write_queue
+    from transflow.queue.review import GlossaryChecker, ReviewDesk, load_queue
+    from transflow.review.session import ReviewSession
+
+    (workspace / "glossary").mkdir()
+    (workspace / "glossary" / "people.csv").write_text(
+        "term,source_lang,kind,policy,pt,forms_pt,note\n"
+        "Aliyev,en,person,keep,,Aliyevs,President of Azerbaijan\n",
+        encoding="utf-8",
+    )
+    queue = Queue("en", "pt", "story.txt")
+    queue.segments.append(
+        Segment("Aliyev and Aliyev met.", "Os Aliyevs e Aliyev.", references=[Reference("s", 1)])
+    )
+    PO.parent.mkdir(parents=True)
+    write_queue(queue, PO)
+    checker = GlossaryChecker(load_glossary([workspace / "glossary"]))
+    session = ReviewSession(load_queue([read_queue(PO)], checker=checker), ReviewDesk("Ana"))
+    item = session.current
+    assert [m.verdict for m in item.terms] == [Verdict.EXACT, Verdict.INFLECTED]
+    assert not item.flagged and item.problems == ()
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_screen(item, ScreenState.of(session)))
+    screen = console.export_text()
+    assert "~ Aliyev → Aliyev  Aliyevs — inflected form of Aliyev, check it" in screen
+    assert "President of Azerbaijan" in screen
+    assert "⚑ Glossary" not in screen
+
+
+def test_a_memory_match_says_what_differs_and_who_approved_it(workspace: Path) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from transflow.cli.review.screen import ScreenState, render_screen
+    from transflow.memory.segment import Match, MemorySegment
+    from transflow.queue.diff import word_diff
+    from transflow.queue.model import Queue, Reference
+    from transflow.queue.pofile import write_queue
+    from transflow.queue.review import ReviewDesk, load_queue
+    from transflow.review.session import ReviewSession
+
+    source = "Twelve people were killed in Baku."
+    queue = Queue("en", "pt", "story.txt")
+    queue.segments.append(Segment(source, "Doze mortos.", references=[Reference("s", 1)]))
+    PO.parent.mkdir(parents=True)
+    write_queue(queue, PO)
+    session = ReviewSession(load_queue([read_queue(PO)]), ReviewDesk("Ana"))
+    old = "Twenty people were killed in Baku."
+    match = Match(
+        MemorySegment(old, "Vinte mortos em Baku.", "en", "pt", reviewer="Bruno", article="a.txt"),
+        88.0,
+        differs_in_number=True,
+        diff=tuple(word_diff(old, source)),
+    )
+    console = Console(record=True, width=100, color_system=None)
+    console.print(
+        render_screen(session.current, replace(ScreenState.of(session), matches=(match,)))
+    )
+    screen = console.export_text()
+    assert "[1] 88%      Vinte mortos em Baku." in screen
+    assert "[-Twenty-]{+Twelve+} people were killed in Baku." in screen
+    assert "memory: Bruno, human, a.txt · differs in number" in screen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from transflow.queue.model import (
     Segment,
     SegmentConfidence,
     State,
+    assessment_id,
     segment_id,
 )
 from transflow.queue.pofile import locked, read_queue, write_queue
 from transflow.queue.review import (
     GlossaryChecker,
     GlossaryConfirmationNeeded,
+    Neighbour,
     QueueItem,
     QueueOrder,
     ReviewConflict,
@@ -76,8 +79,9 @@ def test_queue_in_article_order_with_context(checker: GlossaryChecker) -> None:
     assert all(item.id == segment_id(item.msgid) for item in items)
     third = items[2]
     assert third.position == 3 and third.file_total == len(items)
-    assert third.context_before == (items[0].msgid, items[1].msgid)
-    assert third.context_after == (items[3].msgid, items[4].msgid)
+    assert third.previous == Neighbour(items[1].msgid, items[1].msgstr)
+    assert third.next == Neighbour(items[3].msgid, items[3].msgstr)
+    assert items[0].previous is None and items[-1].next is None
     assert third.article == ARTICLE.as_posix()
     assert third.language == "pt"
 
@@ -96,6 +100,11 @@ class CountingChecker(GlossaryChecker):
         return super().marks(queue, source, translation)
 
 
+def retranslated(segment: Segment, text: str) -> Segment:
+    """The segment as a decision would save it with ``text`` (what ``refresh`` is given)."""
+    return replace(segment, translation=text)
+
+
 def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryChecker) -> None:
     counting = CountingChecker(checker.glossary)
     queue = load_queue([read_queue(PO)], checker=counting)
@@ -104,12 +113,14 @@ def test_article_order_checks_an_entry_only_when_it_is_shown(checker: GlossaryCh
     assert counting.checked == 1
     assert queue[0] is first and counting.checked == 1  # built once
     assert queue[-1].position == len(queue) and queue[1:3] == [queue[1], queue[2]]
-    edited = queue.refresh(0, first.msgstr + " (1999)")  # as after an edit in review
+    edited = queue.refresh(0, retranslated(queue.segment(0), first.msgstr + " (1999)"))
     assert queue[0] is edited and edited.msgstr.endswith("(1999)")
     assert first.warnings == () and edited.warnings == ()  # added text is not a loss
     dated = next(i for i, item in enumerate(queue) if "2023-2028" in item.msgid)
     assert queue[dated].warnings == ()
-    lost = queue.refresh(dated, queue[dated].msgstr.replace("2028", ""))
+    lost = queue.refresh(
+        dated, retranslated(queue.segment(dated), queue[dated].msgstr.replace("2028", ""))
+    )
     assert lost.warnings == ("number '2028' missing",)
     eager = load_queue([read_queue(PO)], checker=counting, order=QueueOrder.RISK)
     assert counting.checked >= 4 + len(eager)  # risk order checks every entry to sort
@@ -323,7 +334,7 @@ def test_risk_order_puts_the_least_confident_first_after_flags() -> None:
         translation = source.upper()
         recorded = None
         if confidence is not None:
-            of = segment_id("an older translation" if stale else translation)
+            of = assessment_id(source, "an older translation" if stale else translation)
             recorded = SegmentConfidence(confidence, ("back-translation lost: 'not'",), True, of)
         machine = MachineOutput(translation, "argos", "t", score)
         return Segment(source, translation, machine=machine, confidence=recorded)

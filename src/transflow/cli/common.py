@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +21,7 @@ from transflow.errors import TransflowError
 from transflow.fileio import describe_os_error
 from transflow.glossary.model import Glossary
 from transflow.languages import display_name, normalise, normalise_list
+from transflow.queue.diff import DiffOp, Op
 
 # Piped output is read by scripts and pagers, not wrapped to a window: tables
 # and lines keep their full width there (a terminal still gets its own width).
@@ -281,3 +282,20 @@ def warn_if_in_another_language(articles: Iterable[Path], source: str) -> None:
                 "language mostly copies the source",
                 stacklevel=2,
             )
+
+
+# As ``git diff --word-diff=plain``, coloured: the markers keep it readable without colour.
+_DIFF_MARKS = {
+    Op.EQUAL: ("", "", ""),
+    Op.DELETE: ("[-", "-]", "red"),
+    Op.INSERT: ("{+", "+}", "green"),
+}
+
+
+def marked_diff(ops: Sequence[DiffOp]) -> Text:
+    """How the memory's source becomes this sentence: ``in [-Baku-]{+Batumi+}``."""
+    pieces = []
+    for op in ops:
+        opening, closing, style = _DIFF_MARKS[op.op]
+        pieces.append((f"{opening}{op.text}{closing}", style))
+    return Text.assemble(*pieces)

@@ -26,12 +26,12 @@ from transflow.cli.common import (
     LocalesOption,
     TableFormat,
     console,
+    marked_diff,
     reports_errors,
 )
 from transflow.languages import normalise
 from transflow.memory.segment import Match
 from transflow.memory.store import DEFAULT_MIN_SCORE
-from transflow.queue.diff import DiffOp, Op
 
 memory_app = typer.Typer(
     help="The translation memory of approved translations: match, search, import, export.",
@@ -283,29 +283,12 @@ def _print_matches(query: str, matches: Sequence[Match], min_match: float) -> No
         )
         table.add_row(
             f"{match.score:g}%",
-            _marked_diff(match.diff) if match.diff else Text(segment.source),
+            marked_diff(match.diff) if match.diff else Text(segment.source),
             segment.target,
             provenance,
             Text(", ".join(match.flags), style="yellow"),
         )
     console.print(table)
-
-
-# As ``git diff --word-diff=plain``, coloured: the markers keep it readable without colour.
-_DIFF_MARKS = {
-    Op.EQUAL: ("", "", ""),
-    Op.DELETE: ("[-", "-]", "red"),
-    Op.INSERT: ("{+", "+}", "green"),
-}
-
-
-def _marked_diff(ops: Sequence[DiffOp]) -> Text:
-    """How the memory's source becomes this sentence: ``in [-Baku-]{+Batumi+}``."""
-    pieces = []
-    for op in ops:
-        opening, closing, style = _DIFF_MARKS[op.op]
-        pieces.append((f"{opening}{op.text}{closing}", style))
-    return Text.assemble(*pieces)
 
 
 def _highlighted(text: str, words: Sequence[str]) -> Text:

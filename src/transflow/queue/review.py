@@ -10,9 +10,12 @@ someone else changed since it was shown is refused rather than overwriting it.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
 import re
 import subprocess
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +24,8 @@ from pathlib import Path
 from typing import Any, overload
 
 from transflow.errors import TransflowError
+from transflow.fileio import write_bytes_atomically
+from transflow.glossary.enforcement import Verdict
 from transflow.queue.checks import QueueChecker, lost_content
 from transflow.queue.model import (
     MachineOutput,
@@ -32,9 +37,7 @@ from transflow.queue.model import (
     SegmentConfidence,
     State,
 )
-from transflow.queue.pofile import locked, read_queue, write_queue
-
-CONTEXT_SENTENCES = 2
+from transflow.queue.pofile import locked, parse_queue, read_queue, write_queue
 
 
 class ReviewError(TransflowError):
@@ -60,13 +63,29 @@ class QueueOrder(StrEnum):
 
 @dataclass(frozen=True)
 class TermMark:
-    """A protected term of the source and whether the translation renders it as approved."""
+    """A protected term of the source, what the glossary says of it, and its verdict."""
 
     term: str
     start: int  # in the source sentence
     end: int
     target_form: str
-    correct: bool
+    verdict: Verdict
+    rendering: str | None = None  # what the translation has for it (None when missing)
+    forbidden: tuple[str, ...] = ()  # renderings the glossary forbids in the target language
+    note: str = ""
+
+    @property
+    def correct(self) -> bool:
+        """Rendered as approved or as an accepted inflection (the latter is worth a look)."""
+        return self.verdict is not Verdict.MISSING
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The entry before or after one in its file: what the reviewer reads around it."""
+
+    source: str
+    translation: str
 
 
 @dataclass(frozen=True)
@@ -87,19 +106,26 @@ class QueueItem:
     previous_msgid: str | None
     previous_translation: str | None
     rejection_note: str | None
-    context_before: tuple[str, ...]
-    context_after: tuple[str, ...]
+    previous: Neighbour | None  # the entry before this one in its file, if any
+    next: Neighbour | None
     position: int  # 1-based among the file's active entries
     file_total: int
     language: str
+    source_language: str
     article: str
+    origin: str  # who wrote the translation: engine, memory or human
+    confidence: SegmentConfidence | None  # recorded for the translation as it stands
+    reviewer: str | None  # who last signed it off through transflow
     history: tuple[ReviewRecord, ...] = ()
-    confidence: SegmentConfidence | None = None  # recorded for ``msgstr``, if any
 
     @property
     def decisions(self) -> int:
         """Review records when read: a later one by someone else is a clash."""
         return len(self.history)
+
+    @property
+    def last_review(self) -> ReviewRecord | None:
+        return self.history[-1] if self.history else None
 
 
 @dataclass(frozen=True)
@@ -114,6 +140,22 @@ class Reviewer:
 
 
 @dataclass(frozen=True)
+class UndoPoint:
+    """What undoing one decision needs: the file as it was, and how the decision left it.
+
+    ``file_before`` is the whole file, compressed, so an undo restores it
+    byte for byte; ``file_after`` is the digest of the file the decision
+    wrote, which tells whether anything else changed it since.
+    """
+
+    file_before: bytes  # zlib
+    file_after: str  # sha256 hex digest
+    segment_before: Segment
+    translation_after: str
+    decisions_after: int
+
+
+@dataclass(frozen=True)
 class Decision:
     """What one decision changed, for printing and for tests."""
 
@@ -124,6 +166,8 @@ class Decision:
     after: str
     reviewer: str
     glossary_override: bool = False
+    segment: Segment | None = None  # the entry as saved
+    undo: UndoPoint | None = None  # set by a desk that keeps undo points
 
 
 _NAME_AND_EMAIL = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*$")
@@ -177,22 +221,30 @@ class GlossaryChecker(QueueChecker):
     def marks(
         self, queue: Queue, source: str, translation: str
     ) -> tuple[tuple[TermMark, ...], tuple[str, ...]]:
-        """Each protected term with its verdict, and the problems in words."""
+        """Each protected term with its verdict (exact, inflected, missing), and the problems.
+
+        A term is marked wrong when it is missing or when the glossary reports a
+        problem with it (a forbidden rendering), even if its approved form is there.
+        """
         enforcer = self.enforcer(queue)
         matches = enforcer.find(source)
-        _, problems = enforcer.check(matches, translation)
-        wrong = {problem.term for problem in problems}
+        check = enforcer.assess(matches, translation)
+        wrong = {problem.term for problem in check.problems}
+        target = enforcer.target
         marks = tuple(
             TermMark(
                 match.value.text,
                 match.start,
                 match.end,
-                match.value.target_form(enforcer.target) or match.value.text,
-                match.value not in wrong,
+                verdict.form,
+                Verdict.MISSING if match.value in wrong else verdict.verdict,
+                verdict.rendering,
+                match.value.forbidden_forms(target),
+                match.value.note,
             )
-            for match in matches
+            for match, verdict in zip(matches, check.verdicts, strict=True)
         )
-        return marks, tuple(str(problem) for problem in problems)
+        return marks, tuple(str(problem) for problem in check.problems)
 
 
 @dataclass(frozen=True)
@@ -235,10 +287,17 @@ class ReviewQueue(Sequence[QueueItem]):
             self._items[position] = _build_item(self._slots[position], self._checker)
         return self._items[position]
 
-    def refresh(self, index: int, msgstr: str) -> QueueItem:
-        """The item at ``index`` rebuilt for its new translation: verdicts and warnings too."""
+    def segment(self, index: int) -> Segment:
+        """The segment behind the item at ``index``, without building (checking) the item."""
+        slot = self._slots[index]
+        return slot.segments[slot.index]
+
+    def refresh(self, index: int, segment: Segment) -> QueueItem:
+        """The item at ``index`` rebuilt from ``segment`` as saved: state, verdicts, warnings."""
         position = range(len(self))[index]
-        self._items[position] = _build_item(self._slots[position], self._checker, msgstr)
+        slot = self._slots[position]
+        slot.segments[slot.index] = segment
+        self._items[position] = _build_item(slot, self._checker)
         return self._items[position]
 
     def sorted_by(self, key: Callable[[QueueItem], Any]) -> ReviewQueue:
@@ -271,11 +330,11 @@ def load_queue(
     return review_queue.sorted_by(_risk) if order is QueueOrder.RISK else review_queue
 
 
-def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None) -> QueueItem:
-    """The queue item of a segment, checked as translated by ``msgstr`` (default: the file's)."""
+def _build_item(slot: _Slot, checker: GlossaryChecker) -> QueueItem:
+    """The queue item of a segment, its translation checked."""
     queue, segments, index = slot.queue, slot.segments, slot.index
     segment = segments[index]
-    msgstr = segment.translation if msgstr is None else msgstr
+    msgstr = segment.translation
     marks, problems = checker.marks(queue, segment.source, msgstr)
     return QueueItem(
         path=queue.path or Path(queue.article),
@@ -292,17 +351,27 @@ def _build_item(slot: _Slot, checker: GlossaryChecker, msgstr: str | None = None
         previous_msgid=segment.previous_source,
         previous_translation=segment.previous_translation,
         rejection_note=segment.rejection_note,
-        context_before=tuple(s.source for s in segments[max(0, index - CONTEXT_SENTENCES) : index]),
-        context_after=tuple(s.source for s in segments[index + 1 : index + 1 + CONTEXT_SENTENCES]),
+        previous=_neighbour(segments, index - 1),
+        next=_neighbour(segments, index + 1),
         position=index + 1,
         file_total=len(segments),
         language=queue.target_language,
+        source_language=queue.source_language,
         article=queue.article,
-        history=tuple(segment.history),
+        origin=segment.origin,
+        # For the translation shown (``msgstr`` may be newer than the segment's).
         confidence=segment.confidence
         if segment.confidence is not None and segment.confidence.applies_to(segment.source, msgstr)
         else None,
+        reviewer=segment.reviewer,
+        history=tuple(segment.history),
     )
+
+
+def _neighbour(segments: Sequence[Segment], index: int) -> Neighbour | None:
+    if not 0 <= index < len(segments):
+        return None
+    return Neighbour(segments[index].source, segments[index].translation)
 
 
 def _risk(item: QueueItem) -> tuple[bool, bool, bool, float]:
@@ -328,9 +397,13 @@ class ReviewDesk:
         checker: GlossaryChecker | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_saved: Callable[[Queue, Segment], None] | None = None,
+        *,
+        undoable: bool = False,
     ) -> None:
         # ``on_saved`` runs after each decision is on disk (the translation memory keeps in step).
         self.on_saved = on_saved
+        # Keep an undo point in each decision (the file as it was: interactive review only).
+        self.undoable = undoable
         self.identity = reviewer if isinstance(reviewer, Reviewer) else parse_reviewer(reviewer)
         self.reviewer = self.identity.name
         self.checker = checker or GlossaryChecker(None)
@@ -409,9 +482,11 @@ class ReviewDesk:
         seen_decisions: int | None = None,
     ) -> Decision:
         with locked(path):
-            queue = read_queue(path)
+            file_before = _read_po(path)
+            queue = parse_queue(file_before, path)
             segment = _find(queue, item_id)
             self._check_unchanged(queue, segment, seen, seen_decisions)
+            segment_before = copy.deepcopy(segment) if self.undoable else None
             before = segment.translation
             after = before if new_text is None else new_text
             override = False
@@ -445,9 +520,61 @@ class ReviewDesk:
             queue.last_translator = str(self.identity)
             queue.revision_date = now.strftime("%Y-%m-%d %H:%M+0000")
             write_queue(queue, path)
+            undo = None
+            if segment_before is not None:
+                undo = UndoPoint(
+                    zlib.compress(file_before, 1),
+                    _digest(_read_po(path)),
+                    segment_before,
+                    segment.translation,
+                    len(segment.history),
+                )
             if self.on_saved is not None:
                 self.on_saved(queue, segment)
-        return Decision(path, item_id, action, before, after, self.reviewer, override)
+        return Decision(
+            path, item_id, action, before, after, self.reviewer, override, segment, undo
+        )
+
+    def undo(self, decision: Decision) -> Segment:
+        """Take back ``decision`` (made by this desk): the entry as it was, on disk too.
+
+        If nothing else wrote the file since, it is restored byte for byte;
+        if other entries changed meanwhile, only this entry is put back. An
+        entry someone changed or decided since is refused, like a clash.
+        Returns the entry as restored (``on_saved`` has kept the memory in step).
+        """
+        point = decision.undo
+        if point is None:
+            raise ReviewError(f"{decision.path}: that decision kept no undo point")
+        path = decision.path
+        with locked(path):
+            current = _read_po(path)
+            if _digest(current) == point.file_after:
+                restored = zlib.decompress(point.file_before)
+                write_bytes_atomically(path, restored)
+                queue = parse_queue(restored, path)
+                segment = _find(queue, decision.id)
+            else:
+                queue = parse_queue(current, path)
+                saved = _find(queue, decision.id)
+                if (saved.translation, len(saved.history)) != (
+                    point.translation_after,
+                    point.decisions_after,
+                ):
+                    last = saved.last_review
+                    who = f"{last.reviewer} at {last.at}" if last else "a hand edit or another tool"
+                    raise ReviewConflict(
+                        f"{path}: entry {decision.id} was changed by {who} since your "
+                        "decision; it was not undone"
+                    )
+                segment = copy.deepcopy(point.segment_before)
+                queue.segments[next(i for i, s in enumerate(queue.segments) if s is saved)] = (
+                    segment
+                )
+                write_queue(queue, path)
+            if self.on_saved is not None:
+                self.on_saved(queue, segment)
+        return segment
 
     def _check_unchanged(
         self, queue: Queue, segment: Segment, seen: str | None, seen_decisions: int | None
@@ -469,6 +596,17 @@ class ReviewDesk:
             f"{queue.path}: entry {segment.id} was changed by {who} "
             "while you were reviewing; your decision was not applied"
         )
+
+
+def _read_po(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"{path}: no such PO file (moved or deleted?)") from None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _find(queue: Queue, item_id: str) -> Segment:
