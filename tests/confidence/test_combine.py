@@ -202,3 +202,25 @@ def test_a_short_segment_that_lost_most_of_itself_is_still_found() -> None:
         source, "Presidentes", source="en", target="pt", back_translation="Presidents"
     )
     assert result.value < ERROR_BELOW
+
+
+def test_names_of_the_sentences_glossary_terms_are_the_glossarys_to_judge() -> None:
+    source = "Herzog laid a wreath at the Alley of Martyrs."
+    translation = "Herzog colocou uma coroa de flores na Alameda dos Mártires."
+    back = "Herzog laid a wreath at the Martyrs' Alameda."
+    alone = assess_segment(source, translation, source="en", target="pt", back_translation=back)
+    assert alone.signals.missing_names == ("Alley",)
+    assert alone.signals.round_trip is not None
+    assert alone.signals.round_trip.added_names == ("Alameda",)
+    judged = assess_segment(
+        source,
+        translation,
+        source="en",
+        target="pt",
+        back_translation=back,
+        protected=("Alley of Martyrs", "Alameda dos Mártires"),
+    )
+    assert judged.signals.missing_names == ()
+    assert judged.signals.round_trip is not None and judged.signals.round_trip.added_names == ()
+    assert judged.value > alone.value
+    assert judged.value >= WARNING_BELOW

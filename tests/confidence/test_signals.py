@@ -203,3 +203,11 @@ def test_a_capital_after_an_opening_quotation_mark_is_no_name() -> None:
     quoted = "He said: “The Muslims of Baku live in peace.” Aliyev agreed."
     assert names(quoted) == ["He", "Muslims", "Baku", "Aliyev"]
     assert "The" not in missing_names(quoted, "Ele disse: “os muçulmanos de Baku…” Aliyev.")
+
+
+def test_a_compound_in_the_back_translation_is_the_words_counterpart() -> None:
+    joined = compare_words("Home", "Homepage")
+    assert (joined.lost, joined.added) == ((), ())
+    split = compare_words("Read the newsletter.", "Read the news letter.")
+    assert split.lost == ()
+    assert compare_words("The talks in Baku.", "The talks in Batumi.").lost == ("Baku",)

@@ -268,3 +268,17 @@ def test_alternatives_are_other_hypotheses_as_good_on_the_glossary(
     assert result.text not in result.alternatives
     for alternative in result.alternatives:
         assert enforcer.check(enforcer.find(sentence), alternative)[1] == []
+
+
+def test_protected_text_gives_each_term_as_written_and_approved() -> None:
+    enforcer = TermEnforcer(TERMS, "pt")
+    sentence = "Isaac Herzog flew from Azerbaijan's capital, Baku."
+    assert enforcer.protected_text(sentence) == (
+        "Isaac Herzog",
+        "Isaac Herzog",
+        "Azerbaijan",
+        "Azerbaijão",
+        "Baku",
+        "Baku",
+    )
+    assert enforcer.protected_text("Nothing protected here.") == ()

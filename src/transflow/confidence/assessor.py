@@ -48,6 +48,7 @@ class PairAssessor:
         *,
         engine_scores: Sequence[float | None] | None = None,
         glossary_problems: Sequence[int] | None = None,
+        protected: Sequence[Sequence[str]] | None = None,
         round_trip: bool = True,
     ) -> list[Confidence]:
         """A confidence per ``(source text, translation)``; one back-translation call for all.
@@ -78,4 +79,5 @@ class PairAssessor:
             back_translations=back,
             engine_scores=engine_scores,
             glossary_problems=glossary_problems,
+            protected=protected,
         )

@@ -136,18 +136,22 @@ def assess(
     back_translations: Sequence[str] | None = None,
     engine_scores: Sequence[float | None] | None = None,
     glossary_problems: Sequence[int] | None = None,
+    protected: Sequence[Sequence[str]] | None = None,
 ) -> list[Confidence]:
     """A confidence for each ``(source text, translation)`` pair, machine or human.
 
     ``back_translations`` (from ``back_translate``), ``engine_scores``
     (``Hypothesis.score``, ``None`` where the engine gives none or a human
     wrote the text) and ``glossary_problems`` (how many protected terms each
-    translation gets wrong) are optional, each one value per segment.
+    translation gets wrong) are optional, each one value per segment;
+    ``protected`` gives each segment's glossary terms (as in the source and
+    in their approved forms), whose names the glossary check judges instead.
     """
     count = len(segments)
     back = list(back_translations) if back_translations is not None else [None] * count
     scores = list(engine_scores) if engine_scores is not None else [None] * count
     problems = list(glossary_problems) if glossary_problems is not None else [0] * count
+    terms: list[Sequence[str]] = list(protected) if protected is not None else [()] * count
     return [
         assess_segment(
             source_text,
@@ -157,9 +161,13 @@ def assess(
             back_translation=back_translation,
             engine_score=score,
             glossary_problems=problem_count,
+            protected=segment_terms,
         )
-        for (source_text, translation), back_translation, score, problem_count in zip(
-            segments, back, scores, problems, strict=True
+        for (
+            source_text,
+            translation,
+        ), back_translation, score, problem_count, segment_terms in zip(
+            segments, back, scores, problems, terms, strict=True
         )
     ]
 
@@ -173,6 +181,7 @@ def assess_segment(
     back_translation: str | None = None,
     engine_score: float | None = None,
     glossary_problems: int = 0,
+    protected: Sequence[str] = (),
 ) -> Confidence:
     """The confidence of one translation (see ``assess``)."""
     measured = measure(
@@ -183,6 +192,7 @@ def assess_segment(
         back_translation=back_translation,
         engine_score=engine_score,
         glossary_problems=glossary_problems,
+        protected=protected,
     )
     if not translation.strip():
         return Confidence(0.0, ("no translation",), measured)

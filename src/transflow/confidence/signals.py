@@ -238,6 +238,10 @@ class WordComparison:
     added_ending: str
 
 
+# A word this long or longer found inside another counts as its counterpart.
+_COMPOUND_PART = 4
+
+
 def compare_words(reference: str, other: str) -> WordComparison:
     """Content words of ``reference`` and ``other`` (same language) matched by stem.
 
@@ -249,8 +253,8 @@ def compare_words(reference: str, other: str) -> WordComparison:
     other_words = _content_words(other)
     reference_stems = {_stem(word) for word in reference_words}
     other_stems = {_stem(word) for word in other_words}
-    lost = [word for word in reference_words if _stem(word) not in other_stems]
-    added = [word for word in other_words if _stem(word) not in reference_stems]
+    lost = [w for w in reference_words if not _has_counterpart(w, other_stems, other_words)]
+    added = [w for w in other_words if not _has_counterpart(w, reference_stems, reference_words)]
     return WordComparison(
         lost=tuple(dict.fromkeys(lost)),
         added=tuple(dict.fromkeys(added)),
@@ -272,6 +276,19 @@ def _content_words(text: str) -> list[str]:
 
 def _is_content(word: str) -> bool:
     return len(word) >= _CONTENT_WORD_LENGTH or word[:1].isupper() or word[:1].isdigit()
+
+
+def _has_counterpart(word: str, stems: set[str], others: Sequence[str]) -> bool:
+    """Whether ``word`` has a counterpart among ``others``: the same stem, or one
+    is part of the other ("Home" and "Homepage", "page" and "webpage"), as a
+    back-translation joins or splits compounds that the source wrote otherwise."""
+    if _stem(word) in stems:
+        return True
+    key = fold(_POSSESSIVE.sub("", word))
+    if len(key) < _COMPOUND_PART:
+        return False
+    folded = (fold(_POSSESSIVE.sub("", other)) for other in others)
+    return any(key in other or (len(other) >= _COMPOUND_PART and other in key) for other in folded)
 
 
 @lru_cache(maxsize=65536)
@@ -435,13 +452,23 @@ def measure(
     back_translation: str | None = None,
     engine_score: float | None = None,
     glossary_problems: int = 0,
+    protected: Sequence[str] = (),
 ) -> Signals:
-    """All signals of one translation of ``source_text`` (``source`` → ``target`` tags)."""
+    """All signals of one translation of ``source_text`` (``source`` → ``target`` tags).
+
+    Names inside ``protected`` (the sentence's glossary terms, as written and
+    approved) are the glossary's to judge: neither missing nor added here.
+    """
     source_negations = negations(source_text, source)
     translation_negations = negations(translation, target)
-    missing = missing_names(
-        source_text, translation, *([] if back_translation is None else [back_translation])
-    )
+    glossary_names = _name_keys(*protected)
+    missing = [
+        name
+        for name in missing_names(
+            source_text, translation, *([] if back_translation is None else [back_translation])
+        )
+        if _name_key(name) not in glossary_names
+    ]
     first = first_word(source_text)
     round_trip = None
     if back_translation is not None:
@@ -463,7 +490,11 @@ def measure(
                 back_translation, source_text, source_lang=source, target_lang=source
             ),
             negations=None if back_negations is None else tuple(back_negations),
-            added_names=tuple(added_names(source_text, translation, back_translation)),
+            added_names=tuple(
+                name
+                for name in added_names(source_text, translation, back_translation)
+                if _name_key(name) not in glossary_names
+            ),
         )
     return Signals(
         engine_score=engine_score,

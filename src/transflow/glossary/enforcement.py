@@ -285,6 +285,19 @@ class TermEnforcer:
         terms = outside(self._source_matcher.find(sentence), addresses)
         return sorted(terms + addresses, key=lambda match: match.start)
 
+    def protected_text(self, sentence: str) -> tuple[str, ...]:
+        """The protected terms of ``sentence`` as written there and in their approved forms.
+
+        The glossary judges these names (``check``); a confidence must not
+        count them again as names lost or come from nowhere ("Alley of
+        Martyrs" approved as "Alameda dos Mártires").
+        """
+        texts: list[str] = []
+        for match in self.find(sentence):
+            texts.append(sentence[match.start : match.end])
+            texts.append(self._form(match.value))
+        return tuple(texts)
+
     def _form(self, term: Term) -> str:
         """The approved form of a glossary term; an address or handle stays as written."""
         return self._forms.get(term) or term.text

@@ -482,6 +482,7 @@ class _LanguageBatch:
                 len(glossary_problems(self.enforcer, text, translation))
                 for text, translation in pairs
             ],
+            protected=[self.enforcer.protected_text(text) for text, _ in pairs],
             round_trip=False,
         )
         for (prefills, text), (_, translation), confidence in zip(
@@ -568,6 +569,7 @@ class _LanguageBatch:
             [(text, result.machine.text) for text, result in translated.items()],
             engine_scores=[result.machine.score for result in results],
             glossary_problems=[len(result.glossary_problems) for result in results],
+            protected=[self.enforcer.protected_text(text) for text in translated],
         )
         return {
             text: replace(result, confidence=confidence.recorded(text, result.machine.text))
