@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from transflow.glossary.enforcement import TermEnforcer
+from transflow.glossary.enforcement import GlossaryCheck, TermEnforcer
 from transflow.glossary.model import Glossary
 from transflow.queue.model import Queue, Segment, State
 
@@ -120,15 +120,17 @@ class QueueChecker:
         return count_flagged(queue, self.enforcer(queue))
 
 
-def inflection_advice(enforcer: TermEnforcer, segment: Segment) -> list[str]:
+def inflection_advice(glossary: GlossaryCheck, segment: Segment) -> list[str]:
     """Where a protected term is right but inflected, or its inflection was never checked.
 
-    Computed from the current glossary for any translation; the second kind
-    is what the engine's output recorded (masking put the approved form back
-    as written), so it holds while the translation is still that output.
+    ``glossary`` is the current glossary's judgement of the segment's
+    translation; the second kind is what the engine's output recorded
+    (masking put the approved form back as written), so it holds while the
+    translation is still that output.
     """
-    verdicts = enforcer.assess(enforcer.find(segment.source), segment.translation).inflected
-    advice = [f"{verdict}: an accepted inflection, check the case" for verdict in verdicts]
+    advice = [
+        f"{verdict}: an accepted inflection, check the case" for verdict in glossary.inflected
+    ]
     machine = segment.machine
     if machine is not None and segment.translation == machine.text:
         advice += [
@@ -221,14 +223,13 @@ def check_file(queue: Queue, checker: QueueChecker) -> list[Finding]:
     for segment in queue.active:
         if not segment.translation:
             continue
-        problems = [
-            (CheckKind.GLOSSARY, problem)
-            for problem in checker.glossary_problems(queue, segment.source, segment.translation)
-        ]
+        enforcer = checker.enforcer(queue)
+        # One judgement serves both: the violations and the inflected occurrences.
+        glossary = enforcer.assess(enforcer.find(segment.source), segment.translation)
+        problems = [(CheckKind.GLOSSARY, str(problem)) for problem in glossary.problems]
         problems += lost_content(segment.source, segment.translation)
         problems += [
-            (CheckKind.INFLECTION, advice)
-            for advice in inflection_advice(checker.enforcer(queue), segment)
+            (CheckKind.INFLECTION, advice) for advice in inflection_advice(glossary, segment)
         ]
         findings += [
             Finding(

@@ -200,7 +200,11 @@ class Segment:
     @property
     def current_confidence(self) -> SegmentConfidence | None:
         """The recorded confidence if it was computed for the translation as it stands."""
-        if self.confidence is None or not self.confidence.applies_to(self.source, self.translation):
+        return self.confidence_of(self.translation)
+
+    def confidence_of(self, translation: str) -> SegmentConfidence | None:
+        """The recorded confidence if it was computed for ``translation`` of this source."""
+        if self.confidence is None or not self.confidence.applies_to(self.source, translation):
             return None
         return self.confidence
 

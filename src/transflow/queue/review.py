@@ -360,9 +360,7 @@ def _build_item(slot: _Slot, checker: GlossaryChecker) -> QueueItem:
         article=queue.article,
         origin=segment.origin,
         # For the translation shown (``msgstr`` may be newer than the segment's).
-        confidence=segment.confidence
-        if segment.confidence is not None and segment.confidence.applies_to(segment.source, msgstr)
-        else None,
+        confidence=segment.confidence_of(msgstr),
         reviewer=segment.reviewer,
         history=tuple(segment.history),
     )

@@ -207,12 +207,9 @@ class MachineOutputMemory:
             for segment in queue.active:
                 machine = segment.machine
                 if machine is not None and machine.model == model:
-                    confidence = segment.confidence
-                    if confidence is not None and not confidence.applies_to(
-                        segment.source, machine.text
-                    ):
-                        confidence = None
-                    prefill = Prefill(machine=machine, confidence=confidence)
+                    prefill = Prefill(
+                        machine=machine, confidence=segment.confidence_of(machine.text)
+                    )
                     memory._texts.setdefault(segment.source, prefill)
         return memory
 
