@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.engines.argos import ArgosEngine
+from transflow.queue.pofile import read_queue
 from transflow.source.articles import ArticleFormat, read_article
 from transflow.source.markup import strip_inline
 from transflow.source.segmentation import segment
@@ -542,15 +543,13 @@ def check_queue(locales: Path, expected: dict[str, str]) -> tuple[int, int, int]
     where the copy model upper-cases them, which costs those sentences one more
     (masked) decode; they are counted apart.
     """
-    import polib
-
     same = cased = total = 0
     for po_file in sorted((locales / TARGET).glob("*.po")):
-        for entry in polib.pofile(str(po_file)):
+        for entry in read_queue(po_file).active:
             total += 1
-            bare = expected.get(" ".join(entry.msgid.split()), "")
-            same += entry.msgstr == bare
-            cased += entry.msgstr != bare and entry.msgstr.upper() == bare.upper()
+            bare = expected.get(" ".join(entry.source.split()), "")
+            same += entry.translation == bare
+            cased += entry.translation != bare and entry.translation.upper() == bare.upper()
     return same, cased, total
 
 
@@ -619,7 +618,7 @@ def print_profile(path: Path, limit: int = 20) -> None:
     groups = {
         "CTranslate2 translate_batch": ("ctranslate2._ext.translate_batch",),
         "SentencePiece encode/decode": ("sentencepiece",),
-        "PO files (polib)": ("polib.py",),
+        "PO files": ("transflow/queue/pofile.py", "transflow/queue/po_syntax.py"),
         "segmentation": ("transflow/segmentation.py",),
         "article reading": ("transflow/articles.py",),
         "locks, atomic writes, fsync": ("portalocker", "fileio.py", "fsync", "posix.replace"),

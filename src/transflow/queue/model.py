@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -137,7 +137,18 @@ _CHARACTER_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 def word_count(text: str) -> int:
     """The words a translator reads in ``text`` (how review effort is estimated)."""
     characters = len(_CHARACTER_WORD.findall(text))
-    return characters + len(_WORD.findall(_CHARACTER_WORD.sub(" ", text)))
+    if characters:
+        text = _CHARACTER_WORD.sub(" ", text)
+    return characters + len(_WORD.findall(text))
+
+
+def total_words(texts: Iterable[str]) -> int:
+    """:func:`word_count` summed over ``texts`` in one pass over them all.
+
+    A line break joins no words, so counting the joined text gives the same sum
+    at a fraction of the cost of 5,000 separate calls (the review's header).
+    """
+    return word_count("\n".join(texts))
 
 
 def assessment_id(source: str, translation: str) -> str:
@@ -281,11 +292,9 @@ class Queue:
         return QueueStats(
             total=len(states),
             awaiting_review=sum(state.awaiting_review for state in states),
-            words=sum(word_count(segment.source) for segment in self.active),
-            words_to_review=sum(
-                word_count(segment.source)
-                for segment in self.active
-                if segment.state.awaiting_review
+            words=total_words(segment.source for segment in self.active),
+            words_to_review=total_words(
+                segment.source for segment in self.active if segment.state.awaiting_review
             ),
             approved=states.count(State.APPROVED),
             untranslated=states.count(State.UNTRANSLATED),

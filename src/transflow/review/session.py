@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from transflow.queue.model import word_count
+from transflow.queue.model import total_words, word_count
 from transflow.queue.review import Decision, QueueItem, ReviewDesk, ReviewError, ReviewQueue
 from transflow.review.filters import EntryFilter
 from transflow.review.progress import PACE_AFTER_DECISIONS, Progress, minutes_left
@@ -41,8 +41,8 @@ class ReviewSession:
         self.query: str | None = None  # the last search
         self._visible: Sequence[int] = range(len(items))
         self._undo: list[tuple[int, Decision]] = []
-        self._words = [word_count(items.segment(i).source) for i in range(len(items))]
-        self._all_words = sum(self._words)
+        self._word_counts: dict[int, int] = {}
+        self._all_words = total_words(items.segment(i).source for i in range(len(items)))
         # Every entry of a ReviewQueue awaited review when loaded; these no longer do.
         self._done: set[int] = set()
         self._clock = clock
@@ -62,11 +62,11 @@ class ReviewSession:
     def progress(self) -> Progress:
         """What is left; after a few decisions, also how long it may take at this pace."""
         decided = {position for position, _ in self._undo}
-        words_done = sum(self._words[i] for i in self._done)
+        words_done = sum(self._words(i) for i in self._done)
         words_left = self._all_words - words_done
         estimate = None
         if len(decided) >= PACE_AFTER_DECISIONS:
-            decided_words = sum(self._words[i] for i in decided)
+            decided_words = sum(self._words(i) for i in decided)
             estimate = minutes_left(decided_words, words_left, self._clock() - self._started)
         return Progress(
             total=len(self.items),
@@ -241,6 +241,13 @@ class ReviewSession:
         self._undo.append((self.index, decision))
         self._update(self.index, self.items.refresh(self.index, decision.segment))
         return decision
+
+    def _words(self, position: int) -> int:
+        """The words of one entry's source (counted when it is decided, not all up front)."""
+        words = self._word_counts.get(position)
+        if words is None:
+            words = self._word_counts[position] = word_count(self.items.segment(position).source)
+        return words
 
     def _update(self, position: int, item: QueueItem) -> None:
         if item.state.awaiting_review:
