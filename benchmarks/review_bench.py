@@ -3,10 +3,10 @@
 Builds a PO file of 5,000 machine-translated entries (the sample article's
 sentences, numbered so each is distinct; every tenth flagged by the glossary),
 then times what ``transflow review`` does before the first key can be pressed:
-loading the file strictly (transflow.queue.po_syntax), building the queue (in article order, the default,
-an entry is checked when it is shown; ``--order risk`` checks every entry
-first, timed too), starting the review session (word counts) and rendering the
-first screen; "after load" is all of that but the loading.
+loading the file strictly (``transflow.queue.po_syntax``), building the queue
+(in article order, the default, an entry is checked when it is shown;
+``--order risk`` checks every entry first, timed too), starting the review
+session (word counts) and rendering the first screen; "after load" is all of that but the loading.
 
     .venv/bin/python benchmarks/review_bench.py [--entries 5000] [--runs 5]
 """
