@@ -21,8 +21,8 @@ from builders import REPO_GLOSSARY, edit_by_hand, without_quotation_marks
 from transflow.cli import app
 from transflow.engines.argos import ArgosEngine
 from transflow.glossary.model import load_glossary
-from transflow.queue.model import ReviewAction, Segment, State, segment_id
-from transflow.queue.pofile import read_queue
+from transflow.queue.model import MachineOutput, Queue, ReviewAction, Segment, State, segment_id
+from transflow.queue.pofile import read_queue, write_queue
 from transflow.translation.pipeline import translate_article
 
 TRANSFLOW = str(Path(sys.executable).parent / "transflow")
@@ -942,3 +942,42 @@ def test_a_memory_match_says_what_differs_and_who_approved_it(workspace: Path) -
     assert "[1] 88%      Vinte mortos em Baku." in screen
     assert "[-Twenty-]{+Twelve+} people were killed in Baku." in screen
     assert "memory: Bruno, human, a.txt · differs in number" in screen
+
+
+def test_the_first_screen_comes_from_the_files_head_then_the_counted_queue(
+    workspace: Path, plain_queue: list
+) -> None:
+    child = spawn(workspace, NO_COLOR="1")
+    child.expect("1/… in queue")
+    child.expect("sentence 1 of the article")
+    child.expect("reading the rest of the queue…")  # drawn before the whole file is read
+    child.expect(f"1/{len(plain_queue)} in queue")
+    child.expect(f"sentence 1/{len(plain_queue)} of the article")
+    child.expect(f"{len(plain_queue)} segments, [0-9,]+ words to review")
+    child.send("a")  # keys are taken only once the whole queue is read
+    child.expect(f"2/{len(plain_queue)}")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert saved()[plain_queue[0].source].state is State.APPROVED
+
+
+def test_a_queue_damaged_past_its_first_screen_is_refused_before_any_key(workspace: Path) -> None:
+    queue = Queue("en", "pt", str(ARTICLE), revision_date="2026-12-01 10:00+0000")
+    for index in range(200):
+        text = f"A frase {index}."
+        queue.segments.append(
+            Segment(f"Sentence {index}.", text, machine=MachineOutput(text, "argos", "m"))
+        )
+    write_queue(queue, PO)
+    before = PO.read_bytes() + b'\nmsgid "cut off'
+    PO.write_bytes(before)
+    lines = before.count(b"\n") + 1
+    child = spawn(workspace)
+    child.expect("reading the rest of the queue…")
+    child.expect(f"{PO}:{lines}: malformed PO file")
+    child.send("a")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert PO.read_bytes() == before
+    assert "Traceback" not in (child.before or "")

@@ -35,6 +35,7 @@ from transflow.queue.pofile import (
     po_path,
     queue_files,
     read_queue,
+    read_queue_head,
     write_queue,
 )
 
@@ -515,3 +516,20 @@ def test_a_mangled_confidence_line_is_dropped_not_fatal(tmp_path: Path) -> None:
     assert '# transflow-confidence: {"value": 0.3125' in text
     path.write_text(text.replace('{"value": 0.3125', '{"value": 7'), encoding="utf-8")
     assert all(segment.confidence is None for segment in read_queue(path).segments)
+
+
+def test_the_head_of_a_queue_is_its_first_entries_as_the_whole_file_reads_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pt" / "story.po"
+    write_queue(_random_queue(5), path)
+    whole = read_queue(path)
+    head, complete = read_queue_head(path, 10)
+    assert not complete
+    assert head.segments == whole.segments[:10]
+    assert (head.header, head.target_language) == (whole.header, whole.target_language)
+    everything, complete = read_queue_head(path, len(whole.segments))
+    assert complete and everything.segments == whole.segments
+    crlf = tmp_path / "pt" / "crlf.po"
+    crlf.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert read_queue_head(crlf, 10) == (read_queue(crlf), True)  # no "\n\n": read whole

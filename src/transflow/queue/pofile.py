@@ -129,6 +129,27 @@ def read_queue(path: Path) -> Queue:
     return parse_queue(data, path)
 
 
+def read_queue_head(path: Path, entries: int) -> tuple[Queue, bool]:
+    """The first ``entries`` entries of the queue at ``path``, and whether that is all of it.
+
+    Read for the review's first screen, which needs only the entries it shows;
+    the whole file is still read (and checked) before anything is decided.
+    The file is cut at a blank line, where gettext's tools end an entry, so
+    only the last entry read could be incomplete (a blank line inside an
+    entry is legal, if unusual): callers use the entries before it.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read PO file ({error.strerror})") from error
+    cut = -1
+    for _ in range(entries + 1):  # the header, then the entries
+        cut = data.find(b"\n\n", cut + 1)
+        if cut < 0:
+            return parse_queue(data, path), True
+    return parse_queue(data[: cut + 1], path), False
+
+
 def load_queue(path: Path, *, source: str, target: str, article: str) -> Queue:
     """The queue at ``path``, or a new empty one for that article and pair if there is none."""
     if path.exists():
@@ -170,7 +191,6 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -682,30 +702,38 @@ def queue_files(locales_dir: Path, language: str | None = None) -> list[Queue]:
 def select_queue_files(
     locales_dir: Path, paths: Sequence[Path] = (), languages: Sequence[str] = ()
 ) -> list[Queue]:
-    """The queues a command works on, named the ways users name them.
+    """The queues a command works on (see :func:`select_queue_paths`), read strictly."""
+    return [read_queue(path) for path in select_queue_paths(locales_dir, paths, languages)]
+
+
+def select_queue_paths(
+    locales_dir: Path, paths: Sequence[Path] = (), languages: Sequence[str] = ()
+) -> list[Path]:
+    """The queue files a command works on, named the ways users name them.
 
     ``paths`` are PO files, or articles whose queue files are looked up for
     each of ``languages`` (all languages present when none are given); no
-    paths means the whole queue. A named file that does not exist is an error.
+    paths means the whole queue. A named article without a queue file is an
+    error (a named PO file that does not exist is one when it is read).
     """
     if not paths:
         if not languages:
-            return queue_files(locales_dir)
-        return [queue for language in languages for queue in queue_files(locales_dir, language)]
+            return queue_paths(locales_dir)
+        return [path for language in languages for path in queue_paths(locales_dir, language)]
     available = list(languages) or sorted(
         p.name for p in locales_dir.glob("*") if p.is_dir() and _is_language_folder(p.name)
     )
     selected = []
     for path in paths:
         if path.suffix == ".po":
-            selected.append(read_queue(path))
+            selected.append(path)
             continue
         found = [po_path(locales_dir, language, path) for language in available]
         existing = [candidate for candidate in found if candidate.is_file()]
         if not existing:
             wanted = ", ".join(available) or "any language"
             raise InputError(path, f"no queue file in {locales_dir} for {wanted}")
-        selected += [read_queue(candidate) for candidate in existing]
+        selected += existing
     return selected
 
 

@@ -11,6 +11,7 @@ filters, search and undo. Every decision goes through
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -31,10 +32,11 @@ from transflow.errors import TransflowError
 from transflow.glossary.model import Glossary, workspace_glossary
 from transflow.memory.store import DEFAULT_MIN_SCORE
 from transflow.queue.model import Queue, Segment
-from transflow.queue.pofile import read_queue, select_queue_files
+from transflow.queue.pofile import read_queue, select_queue_paths
 from transflow.queue.review import (
     Decision,
     GlossaryChecker,
+    QueueItem,
     QueueOrder,
     ReviewConflict,
     ReviewDesk,
@@ -43,6 +45,7 @@ from transflow.queue.review import (
     resolve_reviewer,
 )
 from transflow.review.matches import MemoryMatches
+from transflow.review.opening import opening_entry
 
 WORKSPACE = Path()
 
@@ -71,12 +74,22 @@ def _queue(
     glossary: list[Path] | None,
     flagged_only: bool = False,
     order: QueueOrder = QueueOrder.ARTICLE,
+    show_opening: Callable[[QueueItem], None] | None = None,
 ) -> tuple[ReviewQueue, GlossaryChecker, Glossary]:
+    """The entries to review; ``show_opening`` draws the first one before the rest is read."""
     protected = workspace_glossary(glossary)
     protected.raise_for_errors()
     checker = GlossaryChecker(protected)
-    files = select_queue_files(locales, paths or [], languages(to) if to else [])
-    items = load_queue(files, checker=checker, flagged_only=flagged_only, order=order)
+    files = select_queue_paths(locales, paths or [], languages(to) if to else [])
+    if show_opening is not None and order is QueueOrder.ARTICLE:
+        opening = opening_entry(files, checker, flagged_only=flagged_only)
+        if opening is not None:
+            show_opening(opening)
+    queues = [read_queue(path) for path in files]
+    items = load_queue(queues, checker=checker, flagged_only=flagged_only, order=order)
+    # The queue lives as long as this command: the cycle collector need not walk
+    # its 100,000 objects again (for 5,000 entries that walk took 60-80 ms).
+    gc.freeze()
     return items, checker, protected
 
 
@@ -123,7 +136,10 @@ def review_command(
     """
     if list_format is ListFormat.JSON and not list_only:
         raise TransflowError("--format json is for --list: transflow review --list --format json")
-    items, checker, protected = _queue(paths, to, locales, glossary, flagged_only, order)
+    interactive = not list_only and sys.stdin.isatty() and sys.stdout.isatty()
+    items, checker, protected = _queue(
+        paths, to, locales, glossary, flagged_only, order, _draw_opening if interactive else None
+    )
     with MemoryMatches(WORKSPACE, locales, protected, min_score=min_match) as matches:
         if list_only:
             if list_format is ListFormat.JSON:
@@ -140,6 +156,14 @@ def review_command(
                 "with 'transflow approve', 'edit' and 'reject'"
             )
         _review_interactively(items, checker, matches, reviewer)
+
+
+def _draw_opening(item: QueueItem) -> None:
+    """The first screen, drawn while the rest of the queue is read (keys wait for it)."""
+    from transflow.cli.review.screen import ScreenState, render_screen
+
+    console.clear()
+    console.print(render_screen(item, ScreenState.opening()))
 
 
 def _review_interactively(

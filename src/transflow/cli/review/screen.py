@@ -60,6 +60,13 @@ class ScreenState:
     visible: int = 0  # entries the filter shows
     matches: tuple[Match, ...] = ()
     notice: str = ""
+    # Drawn from the head of the file while the rest of the queue is read and counted.
+    counting: bool = False
+
+    @classmethod
+    def opening(cls) -> ScreenState:
+        """The first screen's state before the queue has been counted."""
+        return cls(1, 0, Progress(total=0, decided=0, left=0, words_left=0), counting=True)
 
     @classmethod
     def of(
@@ -120,15 +127,19 @@ def render_screen(item: QueueItem, state: ScreenState) -> RenderableType:
 
 
 def _header(item: QueueItem, state: ScreenState) -> Text:
+    total = "…" if state.counting else str(state.total)
+    file_total = "" if state.counting else f"/{item.file_total}"
     return Text.assemble(
         (item.article, "bold"),
         f" → {item.language}   ",
-        (f"{state.number}/{state.total}", "bold"),
-        f" in queue · sentence {item.position}/{item.file_total} of the article · id {item.id}",
+        (f"{state.number}/{total}", "bold"),
+        f" in queue · sentence {item.position}{file_total} of the article · id {item.id}",
     )
 
 
 def _status_line(state: ScreenState) -> Text:
+    if state.counting:
+        return Text("reading the rest of the queue…", style="dim")
     view = (
         "all entries"
         if state.filter is EntryFilter.ALL
@@ -140,6 +151,8 @@ def _status_line(state: ScreenState) -> Text:
 def _progress_bar(state: ScreenState, width: int = 30) -> Text:
     """The bar of entries no longer awaiting review, then what this session did and what is left."""
     progress = state.progress
+    if state.counting:
+        return Text.assemble(("░" * width, "dim"), "  counting…")
     done = progress.total - progress.left
     filled = round(width * done / progress.total) if progress.total else width
     return Text.assemble(
