@@ -260,9 +260,9 @@ def main() -> None:
             flush=True,
         )
         best: dict[str, Row] = {}
-        # (batch / that round's ceiling, batch / that round's serial engine): the settings of
-        # one round run seconds apart, so their ratio suffers less from the machine's load.
-        rates: dict[str, list[float]] = {}  # every round's rate of every setting
+        # Every round's rate of every setting: the settings of one round run seconds
+        # apart, so the ratios within a round suffer less from the machine's load.
+        rates: dict[str, list[float]] = {}
         reference: list[str] = []
         for round_number in range(1, rounds + 1):
             print(f"round {round_number} of {rounds}", flush=True)

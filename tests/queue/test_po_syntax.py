@@ -222,6 +222,14 @@ HEADER = 'msgid ""\nmsgstr ""\n"Language: pt\\n"\n\n'
         ('#| msgstr "old"\nmsgid "b"\nmsgstr ""\n', "unexpected text '#| msgstr \"old\"'", 5),
         ('msgid_plural "as"\n', "msgid_plural without msgid", 5),
         ('#~ msgid "gone"\n#~ msgstr "x\n', "unterminated string after msgstr", 6),
+        ('msgctxt "c"\n', "entry cut off before its msgstr", 5),
+        ('msgid "a"\nmsgstr ""\n\n#| msgid "old"\n', "entry cut off before its msgstr", 8),
+        ('msgctxt "a"\nmsgctxt "b"\nmsgid "x"\nmsgstr ""\n', "two msgctxt in one entry", 6),
+        ('#| msgid abc"\nmsgid "x"\nmsgstr ""\n', "unterminated string after #| msgid", 5),
+        ('msgid "a"\n# note\n"x"\nmsgstr "b"\n', "stray string", 7),
+        ('msgid "a"\nmsgstr "b"\n#~ "c"\n', "inconsistent use of #~", 7),
+        ('msgid "a"\n#~ msgstr "b"\n', "inconsistent use of #~", 6),
+        ('#~ msgid "a"\n#~ msgstr ""\n"b"\n', "inconsistent use of #~", 7),
     ],
 )
 def test_what_gettext_rejects_is_refused_at_its_line(body: str, message: str, line: int) -> None:

@@ -533,3 +533,35 @@ def test_the_head_of_a_queue_is_its_first_entries_as_the_whole_file_reads_them(
     crlf = tmp_path / "pt" / "crlf.po"
     crlf.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     assert read_queue_head(crlf, 10) == (read_queue(crlf), True)  # no "\n\n": read whole
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        '# transflow-mt: {"text": "Olá.", "score": 1' + "0" * 400 + "}",
+        '# transflow-confidence: {"value": 1' + "1" * 5000 + "}",
+        "# transflow-review: " + "[" * 100_000,
+        '# transflow-mt: {"text": "Olá.", "markup_lost": 5, "masked": {"a": 1}}',
+    ],
+)
+def test_hand_mangled_state_is_dropped_never_a_crash(tmp_path: Path, comment: str) -> None:
+    path = write(tmp_path, VALID_PO.replace("#: a.txt:1\n", f"{comment}\n#: a.txt:1\n"))
+    hello = next(s for s in read_queue(path).segments if s.source == "Hello.")
+    assert hello.translation == "Olá."
+
+
+def test_a_reference_line_that_is_no_number_stays_part_of_its_name(tmp_path: Path) -> None:
+    references = "#: a.txt:² b.txt:" + "9" * 5000 + " c.txt:12\n"
+    path = write(tmp_path, VALID_PO.replace("#: a.txt:1\n", references))
+    hello = next(s for s in read_queue(path).segments if s.source == "Hello.")
+    assert [str(reference) for reference in hello.references] == [
+        "a.txt:²",
+        "b.txt:" + "9" * 5000,
+        "c.txt:12",
+    ]
+
+
+def test_a_plural_header_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID_PO.replace('msgid ""\nmsgstr ""', 'msgid ""\nmsgstr[0] ""', 1))
+    with pytest.raises(InputError, match="plural entries"):
+        read_queue(path)

@@ -114,3 +114,18 @@ def test_no_opening_entry_far_into_a_file_or_from_a_file_that_cannot_be_read(
     broken.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
     assert opening_entry([broken], checker) is None  # the whole read reports it
     assert opening_entry([tmp_path / "pt" / "missing.po"], checker) is None
+
+
+def test_a_head_without_the_header_fields_is_read_whole(
+    tmp_path: Path, checker: GlossaryChecker
+) -> None:
+    """A foreign file without X-Source-File names its article by its first reference."""
+    path = story(tmp_path / "pt" / "story.po", 300)
+    queue = read_queue(path)
+    for segment in queue.segments[:200]:
+        segment.references = []
+    text = format_queue(queue).replace('"X-Source-File: story.txt\\n"\n', "")
+    path.write_text(text, encoding="utf-8")
+    opening = opening_entry([path], checker)
+    same_entry(opening, whole_queue_first([path], checker))
+    assert opening is not None and opening.article == "story.txt"

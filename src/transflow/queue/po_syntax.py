@@ -37,6 +37,8 @@ _ESCAPED = re.compile(r'\\([\\"ntr])')
 _BAD_ESCAPE = re.compile(r'\\(?:[^\\"ntr]|$)')
 _UNESCAPE = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
 _PREVIOUS_KEYWORDS = ("msgctxt", "msgid", "msgid_plural")
+# Longer "line numbers" (or "²") are part of the file name, as it was written.
+_LONGEST_LINE_NUMBER = 9
 
 
 @dataclass(slots=True)
@@ -95,6 +97,8 @@ class _Reader:
         self.continued: list[str] | None = None  # the string a '"..."' line extends
         self.msgid_line: int | None = None  # a msgid still waiting for its msgstr
         self.complete = False  # the current entry has its msgstr
+        # Whether the current entry's keyword and string lines are behind '#~'.
+        self.obsolete_lines: bool | None = None
 
     def error(self, message: str, line: int) -> InputError:
         return InputError(self.path, f"malformed PO file ({message})", line)
@@ -106,13 +110,23 @@ class _Reader:
             self.finish()
             entry = self.entry = PoEntry(number)
             self.complete = False
+            self.obsolete_lines = None
         return entry
+
+    def keep_obsolete(self, obsolete: bool, number: int) -> None:
+        """An entry's keyword and string lines are all obsolete (``#~``) or none are."""
+        if self.obsolete_lines is None:
+            self.obsolete_lines = obsolete
+        elif self.obsolete_lines != obsolete:
+            raise self.error("inconsistent use of #~", number)
 
     def finish(self) -> None:
         """The current entry is over: its strings are joined and it joins the catalog."""
         if self.msgid_line is not None:
             raise self.error("entry cut off before its msgstr", self.msgid_line)
         entry = self.entry
+        if entry is not None and not self.complete and self.pieces:  # a msgctxt or '#|' only
+            raise self.error("entry cut off before its msgstr", entry.line)
         if entry is None or not self.complete:
             return  # comments after the last entry belong to no entry (as for polib)
         for name, pieces in self.pieces.items():
@@ -130,16 +144,18 @@ class _Reader:
 
     def keyword(self, keyword: str, token: str, number: int, obsolete: bool) -> None:
         where = f"after {keyword}"
-        if keyword == "msgid":
+        if keyword in ("msgid", "msgctxt"):
             if self.msgid_line is not None:
                 raise self.error("msgid without msgstr", self.msgid_line)
+            self.current(number)  # a new entry after a msgstr
+        self.keep_obsolete(obsolete, number)
+        if keyword == "msgid":
             self.current(number).obsolete = obsolete
             self.msgid_line = number
             self.string("msgid", token, number, where)
         elif keyword == "msgctxt":
-            if self.msgid_line is not None:
-                raise self.error("msgid without msgstr", self.msgid_line)
-            self.current(number)
+            if "msgctxt" in self.pieces:
+                raise self.error("two msgctxt in one entry", number)
             self.string("msgctxt", token, number, where)
         elif keyword == "msgid_plural":
             if self.msgid_line is None:
@@ -174,9 +190,10 @@ class _Reader:
         if self.msgid_line is None:
             entry = self.current(number)
             self.continued = None
-        else:  # a comment between msgid and msgstr stays with its entry
+        else:  # a comment between msgid and msgstr stays with its entry, and ends the msgid
             assert self.entry is not None
             entry = self.entry
+            self.continued = None
         if marker == ".":
             entry.extracted_comments.append(line[2:].removeprefix(" "))
         elif marker == ":":
@@ -191,13 +208,16 @@ class _Reader:
         if not rest or rest.startswith("|"):
             return  # polib keeps no previous strings of obsolete entries
         if rest.startswith('"'):
-            self.continuation(rest, number)
+            self.continuation(rest, number, obsolete=True)
         else:
             _keyword_line(self, rest, number, obsolete=True)
 
-    def continuation(self, line: str, number: int) -> None:
+    def continuation(self, line: str, number: int, *, obsolete: bool | None) -> None:
+        """A ``"..."`` line extending the last string (``obsolete`` None: a ``#|`` line)."""
         if self.continued is None:
             raise self.error("stray string", number)
+        if obsolete is not None:
+            self.keep_obsolete(obsolete, number)
         self.continued.append(_string_body(line, self, number, ""))
 
     def previous(self, text: str, number: int) -> None:
@@ -207,7 +227,7 @@ class _Reader:
         if text.startswith('"'):
             if self.msgid_line is not None or self.complete:
                 raise self.error("stray string", number)
-            self.continuation(text, number)
+            self.continuation(text, number, obsolete=None)
             return
         keyword, _, token = text.partition(" ")
         token = token.strip()
@@ -234,8 +254,15 @@ def parse_po(text: str, path: Path) -> PoCatalog:
         if first == '"':
             body = line[1:-1]
             continued = reader.continued
-            if continued is None or line[-1] != '"' or '"' in body or "\\" in body or not body:
-                reader.continuation(line, number)
+            if (
+                continued is None
+                or reader.obsolete_lines
+                or line[-1] != '"'
+                or '"' in body
+                or "\\" in body
+                or not body
+            ):
+                reader.continuation(line, number, obsolete=False)
             else:
                 continued.append(body)
         elif first == "#":
@@ -271,8 +298,13 @@ def _keyword_line(reader: _Reader, line: str, number: int, *, obsolete: bool) ->
 def _string_body(token: str, reader: _Reader, number: int, where: str) -> str:
     """The escaped text between the quotes of ``token``, checked."""
     body = token[1:-1]
-    if len(token) < 2 or token[-1] != '"' or '"' in body or "\\" in body:
-        if len(token) < 2 or token[-1] != '"' or not _STRING_BODY.fullmatch(body):
+    if len(token) < 2 or token[-1] != '"' or '"' in body or "\\" in body or token[0] != '"':
+        if (
+            len(token) < 2
+            or token[0] != '"'
+            or token[-1] != '"'
+            or not _STRING_BODY.fullmatch(body)
+        ):
             raise reader.error(f"unterminated string {where}".strip(), number)
         bad = _BAD_ESCAPE.search(body.replace("\\\\", ""))
         if bad:
@@ -289,7 +321,7 @@ def _unescape(text: str) -> str:
 def _occurrence(token: str) -> tuple[str, str]:
     """A ``#:`` reference as polib splits it: ``("story.txt", "4")``, or the whole token."""
     name, colon, line = token.rpartition(":")
-    if colon and line.isdigit():
+    if colon and line.isascii() and line.isdigit() and len(line) <= _LONGEST_LINE_NUMBER:
         return name, line
     return token, ""
 

@@ -129,6 +129,10 @@ def read_queue(path: Path) -> Queue:
     return parse_queue(data, path)
 
 
+# What a queue's head must say itself for it to read as the whole file does.
+_HEAD_NEEDS = ("Language", "X-Source-Language", "X-Source-File")
+
+
 def read_queue_head(path: Path, entries: int) -> tuple[Queue, bool]:
     """The first ``entries`` entries of the queue at ``path``, and whether that is all of it.
 
@@ -136,7 +140,10 @@ def read_queue_head(path: Path, entries: int) -> tuple[Queue, bool]:
     the whole file is still read (and checked) before anything is decided.
     The file is cut at a blank line, where gettext's tools end an entry, so
     only the last entry read could be incomplete (a blank line inside an
-    entry is legal, if unusual): callers use the entries before it.
+    entry is legal, if unusual): callers use the entries before it. A head
+    without the header fields that name the article and the languages (which
+    would otherwise be guessed from the entries read) is not enough: the
+    whole file is read then.
     """
     try:
         data = path.read_bytes()
@@ -147,7 +154,10 @@ def read_queue_head(path: Path, entries: int) -> tuple[Queue, bool]:
         cut = data.find(b"\n\n", cut + 1)
         if cut < 0:
             return parse_queue(data, path), True
-    return parse_queue(data[: cut + 1], path), False
+    head, header = _parse(data[: cut + 1], path)
+    if not all(header.get(field) for field in _HEAD_NEEDS):
+        return parse_queue(data, path), True
+    return head, False
 
 
 def load_queue(path: Path, *, source: str, target: str, article: str) -> Queue:
@@ -164,6 +174,11 @@ def load_queue(path: Path, *, source: str, target: str, article: str) -> Queue:
 
 def parse_queue(data: bytes, path: Path) -> Queue:
     """Parse PO bytes strictly into a :class:`Queue`; anything gettext would reject is refused."""
+    return _parse(data, path)[0]
+
+
+def _parse(data: bytes, path: Path) -> tuple[Queue, dict[str, str]]:
+    """The queue in ``data`` and its PO header's fields."""
     if b"\x00" in data:
         raise InputError(path, "not a PO file (binary data)")
     try:
@@ -175,7 +190,7 @@ def parse_queue(data: bytes, path: Path) -> Queue:
         catalog = parse_po(text.removeprefix("\ufeff"), path)
         metadata = catalog.metadata()
         _check_charset(metadata, text, path)
-        return _queue_from_catalog(catalog, metadata, path)
+        return _queue_from_catalog(catalog, metadata, path), metadata
 
 
 @contextmanager
@@ -202,10 +217,12 @@ def _queue_from_catalog(catalog: PoCatalog, metadata: dict[str, str], path: Path
         target = normalise(metadata.get("Language") or path.parent.name)
     except UnknownLanguageError as error:
         raise InputError(path, f"bad language in the PO header ({error})", header_line) from None
+    if catalog.header is not None and _is_plural(catalog.header):
+        raise InputError(path, "plural entries are not part of a translation queue", header_line)
     segments = []
     seen: set[tuple[str | None, str]] = set()
     for entry in catalog.entries:
-        if entry.msgid_plural is not None or entry.has_plural_msgstr:
+        if _is_plural(entry):
             raise InputError(path, "plural entries are not part of a translation queue", entry.line)
         if not entry.obsolete:
             key = (entry.msgctxt, entry.msgid)
@@ -230,6 +247,10 @@ def _queue_from_catalog(catalog: PoCatalog, metadata: dict[str, str], path: Path
         revision_date=metadata.get("PO-Revision-Date", ""),
         path=path,
     )
+
+
+def _is_plural(entry: PoEntry) -> bool:
+    return entry.msgid_plural is not None or entry.has_plural_msgstr
 
 
 def _segment_from_entry(entry: PoEntry) -> Segment:
@@ -335,7 +356,7 @@ class _Fields:
         score = fields.get("score")
         try:
             score = None if score is None else float(score)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             score = None
         return MachineOutput(
             text=fields["text"],
@@ -400,7 +421,7 @@ def _review_record(fields: dict[str, Any]) -> ReviewRecord | None:
 def _json(raw: str) -> Any:
     try:
         return json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a number too long, nested too deep
         return None
 
 

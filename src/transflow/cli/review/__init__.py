@@ -87,9 +87,6 @@ def _queue(
             show_opening(opening)
     queues = [read_queue(path) for path in files]
     items = load_queue(queues, checker=checker, flagged_only=flagged_only, order=order)
-    # The queue lives as long as this command: the cycle collector need not walk
-    # its 100,000 objects again (for 5,000 entries that walk took 60-80 ms).
-    gc.freeze()
     return items, checker, protected
 
 
@@ -177,6 +174,9 @@ def _review_interactively(
         resolve_reviewer(reviewer), checker, on_saved=_keep_memory_in_step, undoable=True
     )
     session = ReviewSession(items, desk)
+    # The queue lives as long as the review: the cycle collector need not walk its
+    # objects again (for 5,000 entries those walks took 60-80 ms before the first key).
+    gc.freeze()
     terminal = Terminal()
     with terminal.keys_unbuffered():
         InteractiveReview(session, matches, console, read_key, read_line, terminal.edit).run()
