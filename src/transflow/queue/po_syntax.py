@@ -189,11 +189,10 @@ class _Reader:
             return  # an empty '#.', '#:' or '#,' line says nothing
         if self.msgid_line is None:
             entry = self.current(number)
-            self.continued = None
         else:  # a comment between msgid and msgstr stays with its entry, and ends the msgid
             assert self.entry is not None
             entry = self.entry
-            self.continued = None
+        self.continued = None
         if marker == ".":
             entry.extracted_comments.append(line[2:].removeprefix(" "))
         elif marker == ":":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from transflow.errors import InputError
+from transflow.queue.model import Queue
 from transflow.queue.pofile import read_queue_head
 from transflow.queue.review import GlossaryChecker, QueueItem, load_queue
 
@@ -23,14 +24,20 @@ LAST_HEAD_ENTRIES = 2_000
 
 
 def opening_entry(
-    paths: Sequence[Path], checker: GlossaryChecker, *, flagged_only: bool = False
+    paths: Sequence[Path],
+    checker: GlossaryChecker,
+    *,
+    flagged_only: bool = False,
+    read_whole: dict[Path, Queue] | None = None,
 ) -> QueueItem | None:
     """The first entry a review of ``paths`` in article order shows, or None if unsure.
 
     It is the entry :func:`~transflow.queue.review.load_queue` puts first, with
     its neighbours, read from as little of the files as that takes; None when a
     file cannot be read (the full read reports it) or the entry is far into a
-    large file. Its ``file_total`` counts only the entries read.
+    large file. Its ``file_total`` counts only the entries read. Files read
+    whole on the way (short ones, ones with nothing to review) are put in
+    ``read_whole``, so that the caller need not read them again.
     """
     for path in paths:
         entries = FIRST_HEAD_ENTRIES
@@ -39,6 +46,8 @@ def opening_entry(
                 head, whole = read_queue_head(path, entries)
             except InputError:
                 return None
+            if whole and read_whole is not None:
+                read_whole[path] = head
             items = load_queue([head], checker=checker, flagged_only=flagged_only)
             active = len(head.active)
             # The entry and the one after it must come before the last entry read,

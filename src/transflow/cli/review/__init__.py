@@ -81,11 +81,12 @@ def _queue(
     protected.raise_for_errors()
     checker = GlossaryChecker(protected)
     files = select_queue_paths(locales, paths or [], languages(to) if to else [])
+    read: dict[Path, Queue] = {}
     if show_opening is not None and order is QueueOrder.ARTICLE:
-        opening = opening_entry(files, checker, flagged_only=flagged_only)
+        opening = opening_entry(files, checker, flagged_only=flagged_only, read_whole=read)
         if opening is not None:
             show_opening(opening)
-    queues = [read_queue(path) for path in files]
+    queues = [read[path] if path in read else read_queue(path) for path in files]
     items = load_queue(queues, checker=checker, flagged_only=flagged_only, order=order)
     return items, checker, protected
 
