@@ -199,7 +199,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
     Reading a 5,000-entry file creates some 100,000 objects, none in a cycle;
     the collector's passes over them (and over everything a CLI process has
-    imported) were a third of the read (``benchmarks/README.md``).
+    imported) were over a quarter of the read (``benchmarks/README.md``).
     """
     enabled = gc.isenabled()
     gc.disable()

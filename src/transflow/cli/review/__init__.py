@@ -176,7 +176,7 @@ def _review_interactively(
     )
     session = ReviewSession(items, desk)
     # The queue lives as long as the review: the cycle collector need not walk its
-    # objects again (for 5,000 entries those walks took 60-80 ms before the first key).
+    # objects again (for 5,000 entries those walks took 40-60 ms before the first key).
     gc.freeze()
     terminal = Terminal()
     with terminal.keys_unbuffered():
